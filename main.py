@@ -1,0 +1,82 @@
+"""TongKet: start the GUI, or run a headless command.
+
+    python main.py [--data-dir D]                       start the GUI
+    python main.py --data-dir D sample [--unit U] [--province P] [--seed N]
+    python main.py --data-dir D list
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese errors and no traceback."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised via CLI tests
+        self.print_usage(sys.stderr)
+        print(f"Lỗi tham số dòng lệnh: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="TongKet", description="TongKet - soạn báo cáo tổng kết")
+    p.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    sub = p.add_subparsers(dest="command")
+    s = sub.add_parser("sample", help="tạo một báo cáo mẫu đầy đủ")
+    s.add_argument("--unit", default="Xã Hòa An")
+    s.add_argument("--province", default="Đắk Lắk")
+    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--outline", help="tệp đề cương (.toml) khác đề cương mặc định")
+    sub.add_parser("list", help="liệt kê các báo cáo")
+    return p
+
+
+def run_headless(args) -> int:
+    from model.errors import UserError
+    from model.outline import OutlineCatalog
+    from model.paths import database_path, ensure_data_dir
+    from model.store import DraftStore
+
+    try:
+        ensure_data_dir()
+        store = DraftStore(database_path())
+        catalog = OutlineCatalog()
+        try:
+            if args.command == "sample":
+                from model.app import create_sample
+
+                outline = catalog.install(args.outline) if args.outline else catalog.default()
+                rid = create_sample(store, outline, args.unit, args.province, args.seed)
+                print(f"Đã tạo báo cáo mẫu cho {args.unit}.")
+                print(rid)
+                return 0
+            if args.command == "list":
+                from model.app import summary_line
+
+                for report in store.list_reports():
+                    print(summary_line(report, catalog))
+                return 0
+        finally:
+            store.close()
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from model.paths import set_data_dir
+
+    set_data_dir(args.data_dir)
+    if args.command:
+        return run_headless(args)
+    from ui.app import run_gui
+
+    return run_gui()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""TongKet's core: plain Python, never imports Qt."""

@@ -1,0 +1,32 @@
+"""Application-level operations shared by the GUI and headless commands."""
+
+from __future__ import annotations
+
+from model.outline import Outline, OutlineCatalog
+from model.report import progress
+from model.sample import make_sample
+from model.store import DraftStore, StoredReport
+
+APP_VERSION = "0.1.0"
+
+
+def create_sample(store: DraftStore, outline: Outline, unit: str, province: str,
+                  seed: int | None) -> int:
+    ident, answers = make_sample(outline, unit, province, seed)
+    rid = store.create_report(outline, ident)
+    store.save_answers(rid, answers)
+    return rid
+
+
+def summary_line(report: StoredReport, catalog: OutlineCatalog) -> str:
+    try:
+        outline = catalog.get(report.outline_id, report.outline_version)
+        done, total = progress(outline, report.answers)
+        prog = f"{done}/{total} mục"
+    except Exception:  # outline missing: still list the report
+        prog = "không rõ đề cương"
+    ident = report.identity
+    date = ident.date.strftime("%d/%m/%Y") if ident.date else "-"
+    deadline = ident.deadline.strftime("%d/%m/%Y") if ident.deadline else "-"
+    unit = ident.unit or "(chưa ghi đơn vị)"
+    return f"{report.id}\t{unit}\t{date}\t{prog}\thạn nộp {deadline}"

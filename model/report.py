@@ -1,0 +1,189 @@
+"""A report being filled: its identity (the header and signature data) and
+the completeness rules.  Plain data; the store persists it, the UI shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from model.numbers import parse_stat
+from model.outline import Outline, Section, StatField
+from model.text import clean, clean_line
+
+POSITIONS = ("BÍ THƯ", "PHÓ BÍ THƯ")
+ON_BEHALF = ("T/M ĐẢNG ỦY", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")
+
+EMPTY, IN_PROGRESS, COMPLETE = "empty", "in_progress", "complete"
+STATE_LABELS = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn", COMPLETE: "Đã đủ"}
+
+
+@dataclass
+class Identity:
+    superior: str = ""  # ĐẢNG BỘ TỈNH ĐẮK LẮK
+    unit: str = ""  # ĐẢNG ỦY XÃ HÒA AN
+    doc_number: str = ""  # 45 (may stay blank)
+    doc_code: str = "BC/ĐU"
+    place: str = ""  # Hòa An
+    date: dt.date | None = None
+    signer: str = ""
+    position: str = "BÍ THƯ"
+    on_behalf: str = "T/M ĐẢNG ỦY"
+    recipients: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+
+    def cleaned(self) -> "Identity":
+        return replace(
+            self,
+            superior=clean_line(self.superior),
+            unit=clean_line(self.unit),
+            doc_number=clean_line(self.doc_number),
+            doc_code=clean_line(self.doc_code),
+            place=clean_line(self.place),
+            signer=clean_line(self.signer),
+            position=clean_line(self.position),
+            on_behalf=clean_line(self.on_behalf),
+            recipients=[r for r in (clean_line(x) for x in self.recipients) if r],
+        )
+
+
+def default_identity(outline: Outline, today: dt.date | None = None) -> Identity:
+    d = outline.defaults
+    return Identity(
+        doc_code=d.doc_code,
+        on_behalf=d.on_behalf,
+        position=d.position,
+        recipients=list(d.recipients),
+        deadline=d.deadline,
+        date=today or dt.date.today(),
+    )
+
+
+IDENTITY_LABELS = {
+    "superior": "Cấp trên",
+    "unit": "Đơn vị báo cáo",
+    "place": "Địa danh",
+    "date": "Ngày báo cáo",
+    "signer": "Người ký",
+    "position": "Chức vụ người ký",
+    "on_behalf": "Dòng T/M",
+    "recipients": "Nơi nhận",
+}
+
+
+def identity_missing(ident: Identity) -> list[str]:
+    """Labels of identity items that must be filled before the final export."""
+    missing = []
+    for key, label in IDENTITY_LABELS.items():
+        value = getattr(ident, key)
+        if value in (None, "", []):
+            missing.append(label)
+    return missing
+
+
+# ------------------------------------------------------------ formatting ---
+
+def party_date(day: dt.date) -> str:
+    """'ngày 05 tháng 02 năm 2026': day zero-padded under 10, month padded
+    only for January and February (Party and state practice)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_date_line(ident: Identity) -> str:
+    if ident.date is None:
+        return f"{ident.place}, ngày     tháng     năm     "
+    return f"{ident.place}, {party_date(ident.date)}"
+
+
+def doc_number_line(ident: Identity) -> str:
+    """'Số 45-BC/ĐU'; numbers under 10 get a leading zero; blank stays blank."""
+    number = ident.doc_number.strip()
+    if number.isdigit() and len(number) == 1:
+        number = "0" + number
+    if not number:
+        number = "    "
+    return f"Số {number}-{ident.doc_code}"
+
+
+def short_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+# ---------------------------------------------------------- completeness ---
+
+def stat_values(outline: Outline, answers: dict[str, str]) -> dict[str, float]:
+    """The numeric value of every statistic that parses (bounds checked)."""
+    values: dict[str, float] = {}
+    for _s, st in outline.stat_fields():
+        p = parse_stat(answers.get(st.id), st)
+        if p.value is not None and p.error is None:
+            values[st.id] = p.value
+    return values
+
+
+def field_problem(stat: StatField, answers: dict[str, str], values: dict[str, float]) -> str | None:
+    return parse_stat(answers.get(stat.id), stat, values).error
+
+
+def section_state(section: Section, answers: dict[str, str],
+                  values: dict[str, float] | None = None) -> str:
+    if values is None:
+        values = {}
+    filled = 0
+    complete = True
+    for f in section.texts:
+        if clean(answers.get(f.id, "")).strip():
+            filled += 1
+        elif f.required:
+            complete = False
+    for st in section.stats:
+        raw = answers.get(st.id, "")
+        if raw.strip():
+            filled += 1
+            if parse_stat(raw, st, values).error:
+                complete = False
+        elif st.required:
+            complete = False
+    if filled == 0:
+        return EMPTY
+    return COMPLETE if complete else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Missing:
+    section_id: str | None  # None: the identity page
+    field_id: str | None
+    text: str
+
+
+def missing_items(outline: Outline, ident: Identity, answers: dict[str, str]) -> list[Missing]:
+    """Everything that keeps the report from being final, in outline order."""
+    out = [Missing(None, None, f"Thông tin chung: chưa nhập {label.lower()}")
+           for label in identity_missing(ident)]
+    values = stat_values(outline, answers)
+    for s in outline.pages:
+        for f in s.texts:
+            if f.required and not clean(answers.get(f.id, "")).strip():
+                what = "chưa có nội dung" if len(s.texts) == 1 else f"chưa viết ý “{_short(f.label)}”"
+                out.append(Missing(s.id, f.id, f"{_short(s.title)}: {what}"))
+        for st in s.stats:
+            raw = answers.get(st.id, "")
+            if not raw.strip():
+                if st.required:
+                    out.append(Missing(s.id, st.id, f"{_short(s.title)}: chưa nhập “{st.label}”"))
+                continue
+            err = parse_stat(raw, st, values).error
+            if err:
+                out.append(Missing(s.id, st.id, f"{_short(s.title)}: “{st.label}” chưa đúng — {err}"))
+    return out
+
+
+def progress(outline: Outline, answers: dict[str, str]) -> tuple[int, int]:
+    values = stat_values(outline, answers)
+    pages = outline.pages
+    done = sum(1 for s in pages if section_state(s, answers, values) == COMPLETE)
+    return done, len(pages)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

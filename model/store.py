@@ -1,0 +1,298 @@
+"""The draft store: every report and every answer in one SQLite file.
+
+sqlite-utils 4.x on a connection in WAL mode with synchronous=FULL, so that a
+committed edit survives a power cut.  Schema changes are numbered migrations
+recorded in PRAGMA user_version; a database written by a newer TongKet or
+by another program is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid as uuidlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from model.errors import UserError
+from model.outline import Outline
+from model.report import Identity
+from model.text import clean, clean_line
+
+APP_ID = "TongKet"
+
+
+def _m1(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE app_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO app_info (key, value) VALUES ('application', ?)", [APP_ID])
+    db.execute(
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            outline_id TEXT NOT NULL,
+            outline_version INTEGER NOT NULL,
+            superior TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            doc_number TEXT NOT NULL DEFAULT '',
+            doc_code TEXT NOT NULL DEFAULT '',
+            place TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            signer TEXT NOT NULL DEFAULT '',
+            position TEXT NOT NULL DEFAULT '',
+            on_behalf TEXT NOT NULL DEFAULT '',
+            recipients TEXT NOT NULL DEFAULT '[]',
+            deadline TEXT,
+            current_section TEXT,
+            revision INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE answers (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            field_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (report_id, field_id)
+        )"""
+    )
+
+
+MIGRATIONS = [_m1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class StoredReport:
+    id: int
+    uuid: str
+    outline_id: str
+    outline_version: int
+    identity: Identity
+    answers: dict[str, str]
+    current_section: str | None
+    revision: int
+    created_at: str
+    updated_at: str
+
+    @property
+    def outline_key(self) -> str:
+        return f"{self.outline_id}@{self.outline_version}"
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class DraftStore:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = self._open()
+
+    # -------------------------------------------------------------- open ---
+    def _open(self) -> sqlite_utils.Database:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=5, isolation_level=None,
+                                   check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise UserError(
+                "Không mở được tệp dữ liệu của TongKet. Hãy kiểm tra thư mục dữ liệu "
+                "còn tồn tại và không ở chế độ chỉ đọc."
+            ) from exc
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        try:
+            db.execute("PRAGMA busy_timeout = 5000")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = set(db.table_names())
+            if version > SCHEMA_VERSION:
+                raise UserError(
+                    "Tệp dữ liệu này do phiên bản TongKet mới hơn tạo ra. "
+                    "Hãy dùng phiên bản TongKet mới nhất để mở."
+                )
+            if version == 0 and tables:
+                raise UserError(
+                    "Tệp dữ liệu không phải của TongKet. TongKet không ghi đè lên tệp này; "
+                    "hãy chọn thư mục dữ liệu khác."
+                )
+            if version > 0:
+                row = db.execute("SELECT value FROM app_info WHERE key='application'").fetchone() \
+                    if "app_info" in tables else None
+                if not row or row[0] != APP_ID:
+                    raise UserError(
+                        "Tệp dữ liệu không phải của TongKet. TongKet không ghi đè lên tệp này; "
+                        "hãy chọn thư mục dữ liệu khác."
+                    )
+                check = db.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise UserError(
+                        "Tệp dữ liệu của TongKet bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
+                    )
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(db, version)
+        except UserError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise UserError(
+                "Tệp dữ liệu của TongKet bị hỏng hoặc không phải tệp dữ liệu. "
+                "Hãy khôi phục từ bản sao lưu gần nhất."
+            ) from exc
+        return db
+
+    def _migrate(self, db: sqlite_utils.Database, version: int) -> None:
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with db.atomic():
+                MIGRATIONS[number - 1](db)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # ----------------------------------------------------------- reports ---
+    def create_report(self, outline: Outline, identity: Identity) -> int:
+        stamp = now_iso()
+        row = {
+            "uuid": str(uuidlib.uuid4()),
+            "outline_id": outline.id,
+            "outline_version": outline.version,
+            **self._identity_row(identity),
+            "current_section": None,
+            "revision": 0,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self.db.atomic():
+            return self.db["reports"].insert(row).last_pk
+
+    @staticmethod
+    def _identity_row(identity: Identity) -> dict:
+        i = identity.cleaned()
+        return {
+            "superior": i.superior,
+            "unit": i.unit,
+            "doc_number": i.doc_number,
+            "doc_code": i.doc_code,
+            "place": i.place,
+            "date": i.date.isoformat() if i.date else None,
+            "signer": i.signer,
+            "position": i.position,
+            "on_behalf": i.on_behalf,
+            "recipients": json.dumps(i.recipients, ensure_ascii=False),
+            "deadline": i.deadline.isoformat() if i.deadline else None,
+        }
+
+    def save_identity(self, report_id: int, identity: Identity) -> None:
+        row = self._identity_row(identity)
+        row["updated_at"] = now_iso()
+        with self.db.atomic():
+            self._require(report_id)
+            self.db["reports"].update(report_id, row)
+
+    def _require(self, report_id: int) -> dict:
+        row = self.db.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+        if row is None:
+            raise UserError(f"Không tìm thấy báo cáo số {report_id}. Có thể báo cáo đã bị xóa.")
+        cols = [d[0] for d in self.db.execute("SELECT * FROM reports LIMIT 0").description]
+        return dict(zip(cols, row))
+
+    def report_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM reports ORDER BY id")]
+
+    def get_report(self, report_id: int) -> StoredReport:
+        r = self._require(report_id)
+        try:
+            recipients = [clean_line(x) for x in json.loads(r["recipients"]) if isinstance(x, str)]
+        except (ValueError, TypeError):
+            recipients = []
+        ident = Identity(
+            superior=r["superior"], unit=r["unit"], doc_number=r["doc_number"],
+            doc_code=r["doc_code"], place=r["place"], date=_date(r["date"]),
+            signer=r["signer"], position=r["position"], on_behalf=r["on_behalf"],
+            recipients=recipients, deadline=_date(r["deadline"]),
+        )
+        return StoredReport(
+            id=r["id"], uuid=r["uuid"], outline_id=r["outline_id"],
+            outline_version=r["outline_version"], identity=ident,
+            answers=self.get_answers(report_id), current_section=r["current_section"],
+            revision=r["revision"], created_at=r["created_at"], updated_at=r["updated_at"],
+        )
+
+    def list_reports(self) -> list[StoredReport]:
+        return [self.get_report(i) for i in self.report_ids()]
+
+    def delete_report(self, report_id: int) -> None:
+        with self.db.atomic():
+            self._require(report_id)
+            self.db.execute("DELETE FROM answers WHERE report_id = ?", [report_id])
+            self.db.execute("DELETE FROM reports WHERE id = ?", [report_id])
+
+    def set_current_section(self, report_id: int, section_id: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE reports SET current_section = ? WHERE id = ?",
+                            [section_id, report_id])
+
+    def bump_revision(self, report_id: int) -> int:
+        with self.db.atomic():
+            self.db.execute("UPDATE reports SET revision = revision + 1 WHERE id = ?", [report_id])
+            return self._require(report_id)["revision"]
+
+    # ----------------------------------------------------------- answers ---
+    def get_answers(self, report_id: int) -> dict[str, str]:
+        return {
+            fid: value
+            for fid, value in self.db.execute(
+                "SELECT field_id, value FROM answers WHERE report_id = ?", [report_id]
+            )
+        }
+
+    def save_answers(self, report_id: int, values: dict[str, str]) -> int:
+        """Store several answers in one transaction; returns how many changed."""
+        if not values:
+            return 0
+        stamp = now_iso()
+        changed = 0
+        with self.db.atomic():
+            self._require(report_id)
+            for field_id, value in values.items():
+                value = clean(value)
+                cur = self.db.execute(
+                    "SELECT value FROM answers WHERE report_id = ? AND field_id = ?",
+                    [report_id, field_id],
+                ).fetchone()
+                if cur is not None and cur[0] == value:
+                    continue
+                self.db.execute(
+                    "INSERT INTO answers (report_id, field_id, value, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(report_id, field_id) DO UPDATE SET value = excluded.value, "
+                    "updated_at = excluded.updated_at",
+                    [report_id, field_id, value, stamp],
+                )
+                changed += 1
+            if changed:
+                self.db.execute("UPDATE reports SET updated_at = ? WHERE id = ?", [stamp, report_id])
+        return changed

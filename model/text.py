@@ -1,0 +1,38 @@
+"""Text normalisation: all text is stored and compared as Unicode NFC."""
+
+import re
+import unicodedata
+
+# C0/C1 control characters except tab and line feed; they come from pasted
+# text and break XML (DOCX) and some fonts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text: str | None) -> str:
+    """NFC, Unix line ends, no control characters, no BOM/zero-width noise."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.replace("\ufeff", "")
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str | None) -> str:
+    """As clean(), on one line, stripped."""
+    return " ".join(clean(text).split())
+
+
+_ASCII_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def ascii_slug(text: str, sep: str = "") -> str:
+    """'Xã Hòa An' -> 'XaHoaAn' (sep='') for file names that survive e-mail."""
+    text = clean_line(text).translate(_ASCII_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"[A-Za-z0-9]+", plain)
+    if sep:
+        return sep.join(words)
+    return "".join(w[:1].upper() + w[1:] for w in words)

@@ -1,0 +1,1 @@
+"""PySide6 user interface: windows, the wizard, dialogs.  No business rules."""

@@ -1,0 +1,88 @@
+"""Start the GUI: one QApplication, Vietnamese locale and translations, an
+explicit style, a crash handler that writes a log and shows a Vietnamese
+message, then the main window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import traceback
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from model.paths import data_dir, resource_dir
+
+log = logging.getLogger("tongket")
+_keep: list = []  # translators must stay referenced while the app runs
+
+
+def install_translations(app: QApplication) -> bool:
+    """Qt ships no Vietnamese: load our own translation of Qt's strings."""
+    QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    translator = QTranslator(app)
+    ok = translator.load(str(resource_dir() / "i18n" / "qt_vi.qm"))
+    if ok:
+        app.installTranslator(translator)
+        _keep.append(translator)
+    return ok
+
+
+def configure(app: QApplication) -> None:
+    app.setApplicationName("TongKet")
+    app.setApplicationDisplayName("TongKet")
+    app.setOrganizationName("TongKet")
+    app.setStyle("Fusion")  # the same look on every Windows version
+    install_translations(app)
+    font = app.font()
+    if font.pointSize() < 10:
+        font.setPointSize(10)
+        app.setFont(font)
+
+
+def crash_log_path():
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"loi-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """Last resort for bugs: log the traceback to a file (windowed builds have
+    no console), tell the clerk in Vietnamese; saved work stays in the database."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    path = None
+    try:
+        path = crash_log_path()
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        pass
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(text)
+        except Exception:
+            pass
+    from ui import msgbox
+
+    where = f" Chi tiết lỗi đã được ghi vào tệp {path}." if path else ""
+    try:
+        msgbox.error(
+            QApplication.activeWindow(),
+            "TongKet gặp lỗi ngoài dự kiến. Những gì đã lưu vẫn còn nguyên." + where,
+            "Hãy đóng rồi mở lại chương trình. Nếu lỗi lặp lại, gửi tệp ghi lỗi cho cán bộ kỹ thuật.",
+        )
+    except Exception:
+        pass
+
+
+def run_gui() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    configure(app)
+    sys.excepthook = _excepthook
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    if not window.open_store():
+        return 1
+    window.show()
+    return app.exec()

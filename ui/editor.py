@@ -1,0 +1,245 @@
+"""The report editor: outline sidebar, one page at a time, Quay lại / Tiếp theo,
+and autosave at most about a second behind the keyboard."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from model.errors import UserError
+from model.report import COMPLETE, EMPTY, IN_PROGRESS
+from model.session import IDENTITY_PAGE, REVIEW_PAGE, ReportSession
+from ui.pages import IdentityPage, ReviewPage, SectionPage
+
+log = logging.getLogger("tongket")
+AUTOSAVE_MS = 700
+
+STATE_MARK = {EMPTY: "○", IN_PROGRESS: "◐", COMPLETE: "●"}
+STATE_COLOR = {EMPTY: "#757575", IN_PROGRESS: "#e65100", COMPLETE: "#2e7d32"}
+STATE_TIP = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn, còn thiếu", COMPLETE: "Đã đủ nội dung"}
+
+
+class ReportEditor(QWidget):
+    closed = Signal()  # the clerk went back to the list
+
+    def __init__(self, session: ReportSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.pages: dict[str, QWidget] = {}
+        self.dirty_editors: dict[str, object] = {}
+        self.save_error: str | None = None
+
+        self.sidebar = QTreeWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setMinimumWidth(280)
+        self.sidebar.setIndentation(14)
+        self.sidebar.setTextElideMode(Qt.ElideRight)
+        self.sidebar_items: dict[str, QTreeWidgetItem] = {}
+        self._fill_sidebar()
+        self.sidebar.currentItemChanged.connect(self._sidebar_clicked)
+
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 700])
+        splitter.setChildrenCollapsible(False)
+
+        self.back_to_list = QPushButton("Về danh sách báo cáo")
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("saved-label")
+        self.prev_button = QPushButton("Quay lại")
+        self.next_button = QPushButton("Tiếp theo")
+        self.finish_button = QPushButton("Hoàn thành")
+        self.back_to_list.clicked.connect(self.close_report)
+        self.prev_button.clicked.connect(self.go_previous)
+        self.next_button.clicked.connect(self.go_next)
+        self.finish_button.clicked.connect(self.close_report)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.back_to_list)
+        bar.addWidget(self.saved_label, 1)
+        bar.addWidget(self.prev_button)
+        bar.addWidget(self.next_button)
+        bar.addWidget(self.finish_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bar)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.save_now)
+
+        self.show_page(session.current)
+
+    # ----------------------------------------------------------- sidebar ---
+    def _fill_sidebar(self) -> None:
+        bold = QFont()
+        bold.setBold(True)
+        parents: dict[int, QTreeWidgetItem] = {}
+
+        def add(page_id, text, level, full_text=None):
+            parent = None
+            for lv in range(level - 1, 0, -1):
+                if lv in parents:
+                    parent = parents[lv]
+                    break
+            item = QTreeWidgetItem([text])
+            item.setToolTip(0, full_text or text)
+            if level < 3:
+                item.setFont(0, bold)
+            if page_id is None:
+                item.setFlags(Qt.ItemIsEnabled)  # a heading, not a page
+            else:
+                item.setData(0, Qt.UserRole, page_id)
+                self.sidebar_items[page_id] = item
+            if parent is None:
+                self.sidebar.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            return item
+
+        add(IDENTITY_PAGE, "Thông tin chung", 1)
+        for s in self.session.outline.sections:
+            text = s.title if s.level > 1 else f"{s.number}: {s.heading}"
+            item = add(s.id if s.is_page else None, text, s.level, text)
+            parents[s.level] = item
+            for deeper in [lv for lv in parents if lv > s.level]:
+                del parents[deeper]
+        parents.clear()
+        add(REVIEW_PAGE, "Kiểm tra nội dung còn thiếu", 1)
+        self.sidebar.expandAll()
+        self.update_states()
+
+    def update_states(self) -> None:
+        states = self.session.states()
+        for page_id, item in self.sidebar_items.items():
+            if page_id == REVIEW_PAGE:
+                continue
+            state = states.get(page_id, EMPTY)
+            base = item.toolTip(0).split("\n")[0]
+            item.setText(0, f"{STATE_MARK[state]} {base}")
+            item.setForeground(0, QBrush(QColor(STATE_COLOR[state])))
+            item.setToolTip(0, f"{base}\n{STATE_TIP[state]}")
+            item.setData(0, Qt.UserRole + 1, state)
+
+    def _sidebar_clicked(self, current, _previous) -> None:
+        if current is None:
+            return
+        page_id = current.data(0, Qt.UserRole)
+        if page_id and page_id != self.session.current:
+            self.show_page(page_id)
+
+    # ------------------------------------------------------------- pages ---
+    def _page(self, page_id: str) -> QWidget:
+        if page_id not in self.pages:
+            if page_id == IDENTITY_PAGE:
+                page = IdentityPage(self.session)
+            elif page_id == REVIEW_PAGE:
+                page = ReviewPage(self.session)
+                page.jump.connect(self.jump_to)
+            else:
+                page = SectionPage(self.session, self.session.section(page_id))
+                page.text_edited.connect(self._text_edited)
+            page.edited.connect(self._edited)
+            self.pages[page_id] = page
+            self.stack.addWidget(page)
+        return self.pages[page_id]
+
+    def show_page(self, page_id: str, field_id: str | None = None) -> None:
+        self.save_now()
+        try:
+            self.session.go(page_id)
+        except (UserError, sqlite3.Error) as exc:
+            self._report_save_problem(exc)
+        page = self._page(page_id)
+        page.refresh()
+        self.stack.setCurrentWidget(page)
+        item = self.sidebar_items.get(page_id)
+        if item is not None and self.sidebar.currentItem() is not item:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentItem(item)
+            self.sidebar.blockSignals(False)
+        self.prev_button.setEnabled(self.session.previous_page() is not None)
+        self.next_button.setEnabled(self.session.next_page() is not None)
+        self.finish_button.setVisible(page_id == REVIEW_PAGE)
+        self.next_button.setVisible(page_id != REVIEW_PAGE)
+        page.focus_field(field_id)
+
+    def jump_to(self, section_id, field_id) -> None:
+        self.show_page(section_id or IDENTITY_PAGE, field_id)
+
+    def go_next(self) -> None:
+        nxt = self.session.next_page()
+        if nxt:
+            self.show_page(nxt)
+
+    def go_previous(self) -> None:
+        prev = self.session.previous_page()
+        if prev:
+            self.show_page(prev)
+
+    # ---------------------------------------------------------- autosave ---
+    def _text_edited(self, field_id: str, editor) -> None:
+        # reading a 200,000-character editor on every key would stall typing:
+        # remember which editor changed and read it when saving
+        self.dirty_editors[field_id] = editor
+        self._edited()
+
+    def _edited(self) -> None:
+        # not restarted while running: continuous typing is still saved
+        # at most AUTOSAVE_MS after its first unsaved key
+        if not self.timer.isActive():
+            self.timer.start()
+        self.saved_label.setText("Đang soạn…" if not self.save_error else self.saved_label.text())
+
+    def save_now(self) -> bool:
+        self.timer.stop()
+        for field_id, editor in list(self.dirty_editors.items()):
+            self.session.set_answer(field_id, editor.toPlainText())
+        self.dirty_editors.clear()
+        if not self.session.dirty:
+            return True
+        started = time.perf_counter()
+        try:
+            self.session.flush()
+        except (UserError, sqlite3.Error, OSError) as exc:
+            self._report_save_problem(exc)
+            self.timer.start(3000)  # try again; the edits stay in memory
+            return False
+        self.save_error = None
+        log.debug("autosave report %s in %.1f ms", self.session.report_id,
+                  (time.perf_counter() - started) * 1000)
+        self.saved_label.setStyleSheet("color: #2e7d32;")
+        self.saved_label.setText(f"Đã lưu lúc {time.strftime('%H:%M:%S')}")
+        self.update_states()
+        return True
+
+    def _report_save_problem(self, exc: Exception) -> None:
+        if isinstance(exc, UserError):
+            message = exc.message
+        elif isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
+            message = "Ổ đĩa đã đầy. Hãy xóa bớt tệp rồi TongKet sẽ tự lưu lại."
+        elif isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+            message = "Tệp dữ liệu đang bị chương trình khác giữ. TongKet sẽ thử lưu lại."
+        else:
+            message = "Chưa lưu được vào tệp dữ liệu. Đừng tắt máy; TongKet sẽ thử lưu lại."
+        log.warning("save failed for report %s: %s", self.session.report_id, type(exc).__name__)
+        self.save_error = message
+        self.saved_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.saved_label.setText(message)
+
+    def close_report(self) -> None:
+        if self.save_now():
+            self.closed.emit()

@@ -1,0 +1,117 @@
+"""The start window: the reports on this computer, and what to do with them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from model.report import progress, short_date
+
+COLUMNS = ["Đơn vị báo cáo", "Ngày báo cáo", "Tiến độ", "Hạn nộp", "Sửa lần cuối"]
+
+
+class StartPage(QWidget):
+    create_requested = Signal()
+    open_requested = Signal(int)
+    delete_requested = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        title = QLabel("Báo cáo tổng kết")
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("reports-table")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        for c in range(1, len(COLUMNS)):
+            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        self.table.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.new_button = QPushButton("Tạo báo cáo mới")
+        self.continue_button = QPushButton("Tiếp tục soạn")
+        self.delete_button = QPushButton("Xóa")
+        self.new_button.clicked.connect(self.create_requested)
+        self.continue_button.clicked.connect(lambda: self._open_row(self.table.currentRow()))
+        self.delete_button.clicked.connect(self._delete_current)
+        self.extra_buttons = QHBoxLayout()  # later features add buttons here
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.continue_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addLayout(self.extra_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def populate(self, reports, catalog) -> None:
+        self.table.setRowCount(0)
+        for report in reports:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            try:
+                outline = catalog.get(report.outline_id, report.outline_version)
+                done, total = progress(outline, report.answers)
+                prog = f"{done}/{total} mục"
+            except Exception:
+                prog = "Thiếu tệp đề cương"
+            updated = report.updated_at[:16].replace("T", " ")
+            try:
+                import datetime as dt
+
+                stamp = dt.datetime.fromisoformat(report.updated_at).astimezone()
+                updated = stamp.strftime("%d/%m/%Y %H:%M")
+            except ValueError:
+                pass
+            cells = [report.identity.unit or "(chưa ghi đơn vị)", short_date(report.identity.date),
+                     prog, short_date(report.identity.deadline), updated]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, report.id)
+                if col in (2,):
+                    item.setTextAlignment(Qt.AlignCenter)
+                self.table.setItem(row, col, item)
+        if reports:
+            self.table.selectRow(0)
+            self.hint.setText("Chọn một báo cáo rồi bấm “Tiếp tục soạn”, hoặc bấm đúp vào dòng đó.")
+        else:
+            self.hint.setText("Chưa có báo cáo nào. Bấm “Tạo báo cáo mới” để bắt đầu.")
+        self._update_buttons()
+
+    def selected_id(self) -> int | None:
+        row = self.table.currentRow()
+        if row < 0 or self.table.item(row, 0) is None:
+            return None
+        return self.table.item(row, 0).data(Qt.UserRole)
+
+    def select_id(self, report_id: int) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.UserRole) == report_id:
+                self.table.selectRow(row)
+
+    def _open_row(self, row: int) -> None:
+        if row >= 0 and self.table.item(row, 0) is not None:
+            self.open_requested.emit(self.table.item(row, 0).data(Qt.UserRole))
+
+    def _delete_current(self) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            self.delete_requested.emit(rid)
+
+    def _update_buttons(self) -> None:
+        has = self.selected_id() is not None
+        self.continue_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
