@@ -1,0 +1,61 @@
+"""Everything the clerk sees is Vietnamese, Qt's own strings included."""
+
+import re
+
+import pytest
+from PySide6.QtWidgets import (QAbstractButton, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QWidget)
+
+from ui.main_window import MainWindow
+
+ENGLISH = re.compile(r"\b(undo|redo|cut|copy|paste|delete|select|all|ok|cancel|yes|no|next|back|"
+                     r"finish|save|open|close|file|error|warning)\b", re.IGNORECASE)
+
+
+def _menu_texts(widget):
+    menu = widget.createStandardContextMenu()
+    texts = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+    menu.deleteLater()
+    return texts
+
+
+@pytest.mark.parametrize("cls", [QPlainTextEdit, QLineEdit])
+def test_context_menus_are_vietnamese(qtbot, cls):
+    w = cls()
+    qtbot.addWidget(w)
+    w.setPlainText("chữ") if cls is QPlainTextEdit else w.setText("chữ")
+    texts = _menu_texts(w)
+    assert {"Hoàn tác", "Làm lại", "Cắt", "Sao chép", "Dán", "Chọn tất cả"} <= set(texts)
+    for t in texts:
+        assert not ENGLISH.search(t), t
+
+
+def test_message_box_standard_buttons(qtbot):
+    box = QMessageBox()
+    qtbot.addWidget(box)
+    box.setStandardButtons(QMessageBox.Ok | QMessageBox.Cancel | QMessageBox.Yes | QMessageBox.No)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts == {"Đồng ý", "Hủy", "Có", "Không"}
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    out = [root.windowTitle()]
+    for w in [root] + root.findChildren(QWidget):
+        if isinstance(w, (QAbstractButton, QLabel)):
+            out.append(w.text())
+        if isinstance(w, (QLineEdit, QPlainTextEdit)):
+            out.append(w.placeholderText())
+        out.append(w.toolTip())
+    return [t for t in out if t]
+
+
+def test_main_windows_have_no_english(qtbot, data_dir, no_dialogs):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.open_store()
+    w.create_report()
+    for page_id in w.editor.session.page_ids:
+        w.editor.show_page(page_id)
+    for text in visible_texts(w):
+        assert not ENGLISH.search(text), text
+    w.close()
