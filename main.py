@@ -3,6 +3,7 @@
     python main.py [--data-dir D]                       start the GUI
     python main.py --data-dir D sample [--unit U] [--province P] [--seed N]
     python main.py --data-dir D list
+    python main.py --data-dir D export REPORT_ID --out DIR [--draft]
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--outline", help="tệp đề cương (.toml) khác đề cương mặc định")
     sub.add_parser("list", help="liệt kê các báo cáo")
+    e = sub.add_parser("export", help="xuất báo cáo ra DOCX và XLSX")
+    e.add_argument("report_id", type=int)
+    e.add_argument("--out", required=True, help="thư mục ghi tệp")
+    e.add_argument("--draft", action="store_true", help="xuất bản nháp để góp ý")
     return p
 
 
@@ -51,6 +56,14 @@ def run_headless(args) -> int:
                 rid = create_sample(store, outline, args.unit, args.province, args.seed)
                 print(f"Đã tạo báo cáo mẫu cho {args.unit}.")
                 print(rid)
+                return 0
+            if args.command == "export":
+                from export.report_export import export_files, load_report_data
+
+                data = load_report_data(store, catalog, args.report_id)
+                result = export_files(data, args.out, draft=args.draft)
+                print(result.docx)
+                print(result.xlsx)
                 return 0
             if args.command == "list":
                 from model.app import summary_line

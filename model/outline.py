@@ -125,6 +125,27 @@ class Outline:
     def stat_fields(self) -> list[tuple[Section, StatField]]:
         return [(s, f) for s in self.sections for f in s.stats]
 
+    def full_number(self, section: Section) -> str:
+        """'III.4' for item 4 of section III; 'I' for section I; '' for a part."""
+        if section.level == 1:
+            return ""
+        parent = ""
+        for s in self.sections:
+            if s.id == section.id:
+                break
+            if s.level < section.level and s.level == 2:
+                parent = s.number.rstrip("-. ")
+            if s.level == 1:
+                parent = ""
+        own = section.number.rstrip("-. ")
+        return f"{parent}.{own}" if parent and section.level == 3 else own
+
+    def short_title(self, section: Section) -> str:
+        """'III.4- Công tác tiếp dân, tiếp nhận, …': number path and first clause."""
+        head = re.split(r"[;(]", section.heading, maxsplit=1)[0].strip(" .;,")
+        number = self.full_number(section)
+        return f"{number}- {head}" if number else head
+
     def field(self, field_id: str) -> TextField | StatField:
         for _s, f in self.all_fields():
             if f.id == field_id:

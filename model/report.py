@@ -105,6 +105,26 @@ def doc_number_line(ident: Identity) -> str:
     return f"Số {number}-{ident.doc_code}"
 
 
+_KINDS = ("xã", "phường", "thị trấn", "đặc khu", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
+
+
+def unit_in_sentence(unit: str) -> str:
+    """'ĐẢNG ỦY XÃ HÒA AN' -> 'Đảng ủy xã Hòa An' (for use inside a sentence)."""
+    words = clean_line(unit).lower().split()
+    if not words:
+        return ""
+    out = list(words)
+    out[0] = out[0].capitalize()
+    for i in range(len(words)):
+        for kind in _KINDS:
+            k = kind.split()
+            if words[i:i + len(k)] == k:
+                for j in range(i + len(k), len(words)):
+                    out[j] = words[j].capitalize()
+                return " ".join(out)
+    return " ".join(out)
+
+
 def short_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 

@@ -1,0 +1,51 @@
+"""Export a stored report: the DOCX (draft or final) and the statistics XLSX,
+with ASCII names, never overwriting, written atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from export.docx_report import ReportData, check_final, docx_bytes
+from export.files import atomic_write, check_folder, unique_path, unit_slug
+from export.xlsx_stats import xlsx_bytes
+from model.outline import OutlineCatalog
+from model.store import DraftStore
+
+
+@dataclass
+class ExportResult:
+    docx: Path
+    xlsx: Path
+
+
+def load_report_data(store: DraftStore, catalog: OutlineCatalog, report_id: int) -> ReportData:
+    r = store.get_report(report_id)
+    outline = catalog.get(r.outline_id, r.outline_version)
+    return ReportData(outline=outline, identity=r.identity, answers=r.answers, uuid=r.uuid,
+                      report_id=r.id, revision=r.revision)
+
+
+def base_name(data: ReportData) -> str:
+    """'TongKet-NQ25-XaHoaAn-2023-07-15'."""
+    date = data.identity.date.isoformat() if data.identity.date else "chua-ghi-ngay"
+    from model.text import ascii_slug
+
+    return f"TongKet-{ascii_slug(data.outline.short_name, '-')}-{unit_slug(data.identity.unit)}-{date}"
+
+
+def export_files(data: ReportData, out_dir: str | Path, draft: bool) -> ExportResult:
+    """Write the DOCX and XLSX into out_dir.  The final export refuses (with
+    the list of what is missing) while required content is missing."""
+    if not draft:
+        check_final(data)
+    folder = check_folder(Path(out_dir))
+    name = base_name(data)
+    suffix = "-ban-nhap" if draft else ""
+    docx_content = docx_bytes(data, draft)
+    xlsx_content = xlsx_bytes(data)
+    docx_path = atomic_write(unique_path(folder, f"BC-{name}{suffix}.docx"),
+                             lambda fh: fh.write(docx_content))
+    xlsx_path = atomic_write(unique_path(folder, f"BieuThongKe-{name}{suffix}.xlsx"),
+                             lambda fh: fh.write(xlsx_content))
+    return ExportResult(docx_path, xlsx_path)

@@ -1,0 +1,103 @@
+"""The statistics workbook of one report: every statistic grouped by section,
+with label, unit and value, numbers stored as numbers, ready to be added up."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from export.docx_report import ReportData
+from model.numbers import parse_stat
+from model.report import doc_number_line, short_date, stat_values
+
+NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.0#", "percent": "0.00"}
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = "Times New Roman"
+
+
+def build_workbook(data: ReportData) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu thống kê"
+    ident = data.identity
+    ws["A1"] = ident.unit.upper()
+    ws["A1"].font = Font(name=FONT, bold=True, size=12)
+    ws["A2"] = "BIỂU THỐNG KÊ"
+    ws["A2"].font = Font(name=FONT, bold=True, size=14)
+    ws["A3"] = (f"(Kèm theo Báo cáo {doc_number_line(ident)[3:].strip()} "
+                f"ngày {short_date(ident.date)} — {data.outline.name})")
+    ws["A3"].font = Font(name=FONT, italic=True, size=11)
+    headers = ["TT", "Mục", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú", "Mã chỉ tiêu"]
+    header_row = 5
+    for col, text in enumerate(headers, start=1):
+        c = ws.cell(row=header_row, column=col, value=text)
+        c.font = Font(name=FONT, bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.fill = PatternFill("solid", fgColor="DDDDDD")
+        c.border = BOX
+    values = stat_values(data.outline, data.answers)
+    row = header_row
+    n = 0
+    for section in data.outline.sections:
+        if not section.stats:
+            continue
+        row += 1
+        ws.cell(row=row, column=1, value=data.outline.short_title(section)).font = Font(name=FONT, bold=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        for st in section.stats:
+            row += 1
+            n += 1
+            raw = data.answers.get(st.id, "").strip()
+            parsed = parse_stat(raw, st, values)
+            ok = parsed.value is not None and parsed.error is None
+            note = "" if ok else ("Chưa nhập" if not raw else f"Số liệu chưa đúng: {raw}")
+            value = parsed.value if ok else None
+            if ok and st.type == "integer":
+                value = int(value)
+            cells = [n, data.outline.full_number(section), st.label, st.unit, value, note, st.id]
+            for col, v in enumerate(cells, start=1):
+                c = ws.cell(row=row, column=col, value=v)
+                c.font = Font(name=FONT)
+                c.border = BOX
+                c.alignment = Alignment(vertical="top", wrap_text=col in (3, 6),
+                                        horizontal="right" if col == 5 else None)
+            ws.cell(row=row, column=5).number_format = NUMBER_FORMATS[st.type]
+    for col, width in zip(range(1, 8), (5, 7, 62, 16, 13, 22, 20)):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    # printed: A4 landscape, one page wide, header row repeated
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+    info = wb.create_sheet("Thông tin")
+    rows = [
+        ("Cấp trên", ident.superior), ("Đơn vị báo cáo", ident.unit),
+        ("Số, ký hiệu", doc_number_line(ident)), ("Địa danh", ident.place),
+        ("Ngày báo cáo", ident.date), ("Người ký", ident.signer), ("Chức vụ", ident.position),
+        ("Hạn nộp", ident.deadline), ("Đề cương", data.outline.name),
+        ("Mã đề cương", data.outline.key), ("Mã báo cáo", data.uuid),
+    ]
+    for r, (k, v) in enumerate(rows, start=1):
+        info.cell(row=r, column=1, value=k).font = Font(name=FONT, bold=True)
+        c = info.cell(row=r, column=2, value=v)
+        c.font = Font(name=FONT)
+        if hasattr(v, "year"):
+            c.number_format = "DD/MM/YYYY"
+    info.column_dimensions["A"].width = 20
+    info.column_dimensions["B"].width = 70
+    wb.properties.creator = "TongKet"
+    return wb
+
+
+def xlsx_bytes(data: ReportData) -> bytes:
+    buf = io.BytesIO()
+    build_workbook(data).save(buf)
+    return buf.getvalue()
