@@ -149,6 +149,8 @@ class ReportEditor(QWidget):
             elif page_id == REVIEW_PAGE:
                 page = ReviewPage(self.session)
                 page.jump.connect(self.jump_to)
+                page.draft_button.clicked.connect(lambda: self.export(draft=True))
+                page.final_button.clicked.connect(lambda: self.export(draft=False))
             else:
                 page = SectionPage(self.session, self.session.section(page_id))
                 page.text_edited.connect(self._text_edited)
@@ -239,6 +241,11 @@ class ReportEditor(QWidget):
         self.save_error = message
         self.saved_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.saved_label.setText(message)
+
+    def export(self, draft: bool) -> None:
+        from ui.export_actions import export_report
+
+        export_report(self, self, draft)
 
     def close_report(self) -> None:
         if self.save_now():

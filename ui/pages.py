@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QFrame, QGridLayout,
-                               QGroupBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from model.outline import Section
 from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS
@@ -240,7 +241,14 @@ class ReviewPage(_ScrollPage):
         self.list.itemActivated.connect(self._activate)
         self.list.itemClicked.connect(self._activate)
         self.body.addWidget(self.list, 1)
-        self.actions = QVBoxLayout()  # export buttons are added here
+        self.draft_button = QPushButton("Xuất bản nháp để góp ý")
+        self.final_button = QPushButton("Xuất báo cáo")
+        self.draft_button.setToolTip("Xuất tệp Word và Excel, đánh dấu những mục còn thiếu")
+        self.final_button.setToolTip("Xuất tệp Word và Excel chính thức khi đã đủ nội dung")
+        self.actions = QHBoxLayout()
+        self.actions.addWidget(self.draft_button)
+        self.actions.addWidget(self.final_button)
+        self.actions.addStretch(1)
         self.body.addLayout(self.actions)
 
     def refresh(self) -> None:

@@ -1,0 +1,41 @@
+"""Small per-user settings (last export folder …) in settings.json in the
+data folder.  A damaged file is ignored, never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+from model.paths import data_dir
+
+
+def _path():
+    return data_dir() / "settings.json"
+
+
+def load() -> dict:
+    try:
+        raw = _path().read_text(encoding="utf-8")
+        data = json.loads(raw)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def get(key: str, default=None):
+    return load().get(key, default)
+
+
+def put(key: str, value) -> None:
+    data = load()
+    data[key] = value
+    path = _path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="~settings-", dir=str(path.parent))
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # settings are a convenience; losing one is harmless

@@ -1,0 +1,93 @@
+"""Export from the GUI: choose a folder (remembered, USB sticks included),
+show progress, write off the UI thread, then name the files and offer to
+open their folder."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from export.docx_report import MissingContent, check_final
+from export.report_export import ExportResult, export_files, load_report_data
+from model import settings
+from model.errors import UserError
+from ui import msgbox
+from ui.worker import run_in_thread
+
+log = logging.getLogger("tongket")
+
+
+def choose_folder(parent, title: str) -> str | None:
+    """Qt's own dialog (translated), not the system one, so it is Vietnamese
+    on an English Windows too."""
+    start = settings.get("last_export_folder") or str(Path.home())
+    if not Path(start).is_dir():
+        start = str(Path.home())
+    folder = QFileDialog.getExistingDirectory(
+        parent, title, start, QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+    return folder or None
+
+
+def open_folder(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def export_report(parent, editor, draft: bool, done=None) -> None:
+    """editor: the ReportEditor (its edits are saved first)."""
+    if not editor.save_now():
+        msgbox.error(parent, "Chưa lưu được những thay đổi mới nhất nên chưa xuất báo cáo. "
+                             "Hãy xem dòng thông báo ở cuối cửa sổ rồi thử lại.")
+        return
+    window = editor.window()
+    try:
+        data = load_report_data(window.store, window.catalog, editor.session.report_id)
+        if not draft:
+            check_final(data)
+    except MissingContent as exc:
+        msgbox.warning(parent, exc.message)
+        return
+    except UserError as exc:
+        msgbox.error(parent, exc.message)
+        return
+    title = "Chọn thư mục lưu bản nháp" if draft else "Chọn thư mục lưu báo cáo"
+    folder = choose_folder(parent, title)
+    if not folder:
+        return
+    settings.put("last_export_folder", folder)
+
+    progress = QProgressDialog("Đang xuất báo cáo…", "", 0, 0, parent)
+    progress.setWindowTitle("TongKet")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+
+    def ok(result: ExportResult) -> None:
+        progress.close()
+        progress.deleteLater()
+        log.info("exported report %s (draft=%s)", data.report_id, draft)
+        kind = "bản nháp" if draft else "báo cáo"
+        if msgbox.ask(parent, f"Đã xuất {kind} vào thư mục {result.docx.parent}:\n"
+                              f"{result.docx.name}\n{result.xlsx.name}",
+                      yes="Mở thư mục", no="Đóng"):
+            open_folder(result.docx.parent)
+        if done:
+            done(result)
+
+    def fail(exc: Exception) -> None:
+        progress.close()
+        progress.deleteLater()
+        if isinstance(exc, UserError):
+            msgbox.error(parent, exc.message)
+        else:
+            log.error("export failed: %s", type(exc).__name__)
+            msgbox.error(parent, "Xuất báo cáo không thành công do lỗi ngoài dự kiến. "
+                                 "Bản nháp vẫn còn nguyên; hãy thử lại.")
+        if done:
+            done(exc)
+
+    run_in_thread(lambda: export_files(data, folder, draft), ok, fail, parent)
