@@ -4,6 +4,8 @@
     python main.py --data-dir D sample [--unit U] [--province P] [--seed N]
     python main.py --data-dir D list
     python main.py --data-dir D export REPORT_ID --out DIR [--draft]
+    python main.py --data-dir D export REPORT_ID --out DIR --sign --passphrase-file F
+    python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new]
 """
 
 from __future__ import annotations
@@ -35,7 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("report_id", type=int)
     e.add_argument("--out", required=True, help="thư mục ghi tệp")
     e.add_argument("--draft", action="store_true", help="xuất bản nháp để góp ý")
+    e.add_argument("--sign", action="store_true", help="ký số và xuất gói gửi cấp trên")
+    e.add_argument("--passphrase-file", help="tệp chứa mật khẩu chữ ký số (dòng đầu)")
+    v = sub.add_parser("verify", help="kiểm tra gói báo cáo nhận được")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--require-trusted", action="store_true",
+                   help="coi người ký chưa được tin cậy là lỗi")
+    v.add_argument("--trust-new", action="store_true",
+                   help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
     return p
+
+
+def _read_passphrase(path: str | None) -> str:
+    from model.errors import UserError
+
+    if not path:
+        raise UserError("Cần --passphrase-file: tệp chứa mật khẩu chữ ký số.")
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return fh.readline().rstrip("\r\n")
+    except OSError as exc:
+        raise UserError("Không đọc được tệp mật khẩu chữ ký số.") from exc
 
 
 def run_headless(args) -> int:
@@ -61,10 +83,52 @@ def run_headless(args) -> int:
                 from export.report_export import export_files, load_report_data
 
                 data = load_report_data(store, catalog, args.report_id)
+                if args.sign and args.draft:
+                    print("Không ký số bản nháp. Bỏ --draft hoặc --sign.", file=sys.stderr)
+                    return 2
+                ident = None
+                if args.sign:
+                    # the passphrase is checked before anything is written
+                    from export.signing import create_identity, has_identity, load_identity
+
+                    passphrase = _read_passphrase(args.passphrase_file)
+                    if has_identity():
+                        ident = load_identity(passphrase)
+                    else:
+                        ident = create_identity(data.identity.unit, data.identity.superior, passphrase)
+                        print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
+                    from export.docx_report import check_final
+
+                    check_final(data)
+                    data.fingerprint = ident.fingerprint
                 result = export_files(data, args.out, draft=args.draft)
                 print(result.docx)
                 print(result.xlsx)
+                if ident is not None:
+                    from export.package import write_package
+
+                    data.revision = store.bump_revision(args.report_id)
+                    package = write_package(data, ident, args.out)
+                    print(f"Dấu vân tay chữ ký số: {ident.fingerprint}", file=sys.stderr)
+                    print(package.path)
                 return 0
+            if args.command == "verify":
+                from export.verify import apply_trust, verify_package
+
+                all_ok = True
+                for name in args.files:
+                    verdict = verify_package(name)
+                    if verdict.intact:
+                        known = store.trusted_fingerprints(verdict.unit)
+                        if not known and args.trust_new:
+                            store.trust_signer(verdict.unit, verdict.fingerprint, verdict.subject)
+                            known = [verdict.fingerprint]
+                        apply_trust(verdict, known)
+                    ok = verdict.code == "valid" or (verdict.code == "unknown_signer"
+                                                     and not args.require_trusted)
+                    all_ok = all_ok and ok
+                    print(verdict.line())
+                return 0 if all_ok else 1
             if args.command == "list":
                 from model.app import summary_line
 

@@ -62,7 +62,21 @@ def _m1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1]
+def _m2(db: sqlite_utils.Database) -> None:
+    """Signers the receiving level trusts, one row per unit and fingerprint."""
+    db.execute(
+        """CREATE TABLE trusted_signers (
+            unit_key TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (unit_key, fingerprint)
+        )"""
+    )
+
+
+MIGRATIONS = [_m1, _m2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -260,6 +274,30 @@ class DraftStore:
         with self.db.atomic():
             self.db.execute("UPDATE reports SET revision = revision + 1 WHERE id = ?", [report_id])
             return self._require(report_id)["revision"]
+
+    # ------------------------------------------------------ trusted signers ---
+    @staticmethod
+    def unit_key(unit: str) -> str:
+        from model.report import unit_in_sentence
+
+        return unit_in_sentence(unit).casefold()
+
+    def trusted_fingerprints(self, unit: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT fingerprint FROM trusted_signers WHERE unit_key = ? ORDER BY added_at",
+            [self.unit_key(unit)])]
+
+    def trust_signer(self, unit: str, fingerprint: str, subject: str = "") -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO trusted_signers (unit_key, unit, fingerprint, subject, added_at) "
+                "VALUES (?, ?, ?, ?, ?)", [self.unit_key(unit), clean_line(unit), fingerprint,
+                                          clean_line(subject), now_iso()])
+
+    def forget_signer(self, unit: str, fingerprint: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM trusted_signers WHERE unit_key = ? AND fingerprint = ?",
+                            [self.unit_key(unit), fingerprint])
 
     # ----------------------------------------------------------- answers ---
     def get_answers(self, report_id: int) -> dict[str, str]:

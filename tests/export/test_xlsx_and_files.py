@@ -110,3 +110,40 @@ def test_cli_export(tmp_path):
                              text=True, env=env)
     assert missing.returncode == 1 and "Không tìm thấy báo cáo" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_cli_sign_and_verify(tmp_path):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    sender = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "xa")]
+    receiver = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "tinh")]
+    pw = tmp_path / "pw.txt"
+    pw.write_text("mật khẩu thử\n", encoding="utf-8")
+    rid = subprocess.run(sender + ["sample", "--seed", "4"], capture_output=True, text=True, env=env,
+                         check=True).stdout.split()[-1]
+    out = subprocess.run(sender + ["export", rid, "--out", str(tmp_path / "o"), "--sign",
+                                   "--passphrase-file", str(pw)], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    pkg = Path(out.stdout.split()[-1])
+    assert pkg.suffix == ".zip" and pkg.name.endswith("-r1.zip")
+    # re-signing the same report raises the revision
+    again = subprocess.run(sender + ["export", rid, "--out", str(tmp_path / "o"), "--sign",
+                                     "--passphrase-file", str(pw)], capture_output=True, text=True, env=env)
+    assert Path(again.stdout.split()[-1]).name.endswith("-r2.zip")
+    v = subprocess.run(receiver + ["verify", str(pkg)], capture_output=True, text=True, env=env)
+    assert v.returncode == 0 and "Chưa xác định người ký" in v.stdout
+    v = subprocess.run(receiver + ["verify", "--require-trusted", str(pkg)], capture_output=True, text=True, env=env)
+    assert v.returncode == 1
+    v = subprocess.run(receiver + ["verify", "--trust-new", str(pkg)], capture_output=True, text=True, env=env)
+    assert v.returncode == 0
+    v = subprocess.run(receiver + ["verify", "--require-trusted", str(pkg)], capture_output=True, text=True, env=env)
+    assert v.returncode == 0 and "Hợp lệ" in v.stdout
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"PK\x03\x04 rac")
+    v = subprocess.run(receiver + ["verify", str(pkg), str(junk)], capture_output=True, text=True, env=env)
+    assert v.returncode == 1 and "Traceback" not in v.stdout + v.stderr
+    assert len(v.stdout.strip().splitlines()) == 2
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("sai", encoding="utf-8")
+    bad = subprocess.run(sender + ["export", rid, "--out", str(tmp_path / "o"), "--sign",
+                                   "--passphrase-file", str(wrong)], capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "Mật khẩu chữ ký số không đúng" in bad.stderr

@@ -1,0 +1,156 @@
+"""The signed report package: one ZIP that any Windows computer opens, with
+the DOCX, the XLSX, the report's data as JSON, manifest.json (hashes and
+sizes of every other file) and a detached CMS signature over the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from export.docx_report import ReportData, check_final, docx_bytes
+from export.files import atomic_write, check_folder, unique_path
+from export.report_export import base_name
+from export.signing import SigningIdentity, sign_detached
+from export.xlsx_stats import xlsx_bytes
+from model.app import APP_VERSION
+from model.numbers import parse_stat
+from model.report import stat_values
+
+PACKAGE_FORMAT = "tongket-package"
+PACKAGE_VERSION = 1
+DATA_FORMAT = "tongket-report-data"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.p7s"
+DATA = "du-lieu-bao-cao.json"
+README = "HUONG-DAN-KIEM-TRA.txt"
+
+INSTRUCTIONS = """HƯỚNG DẪN KIỂM TRA GÓI BÁO CÁO ĐÃ KÝ SỐ
+==========================================
+
+Gói này do phần mềm TongKet tạo ra. Bên trong có:
+  - {docx}: báo cáo (Word);
+  - {xlsx}: biểu thống kê (Excel);
+  - {data}: dữ liệu báo cáo để phần mềm cấp trên tổng hợp;
+  - {manifest}: danh sách các tệp kèm mã băm SHA-256 và kích thước;
+  - {signature}: chữ ký số (CMS/PKCS#7, dạng DER) của đơn vị trên tệp {manifest}.
+
+Đơn vị báo cáo: {unit}
+Người ký (chứng thư số): {subject}
+Dấu vân tay chứng thư (SHA-256): {fingerprint}
+Hãy so dấu vân tay này với dấu vân tay in cuối báo cáo giấy hoặc hỏi lại đơn vị qua điện thoại.
+
+1. Cách dễ nhất: mở phần mềm TongKet, chọn "Kiểm tra tệp báo cáo" rồi chọn tệp .zip này
+   (không cần giải nén).
+
+2. Kiểm tra bằng OpenSSL (khi không có TongKet): giải nén gói vào một thư mục, mở cửa sổ
+   dòng lệnh tại thư mục đó rồi chạy:
+
+   openssl cms -verify -binary -inform DER -in {signature} -content {manifest} -noverify -out nul
+
+   (trên Linux thay "nul" bằng /dev/null). Kết quả đúng là: "CMS Verification successful".
+   Nếu chứng thư do tổ chức cung cấp dịch vụ chứng thực cấp, thay -noverify bằng
+   -CAfile <tệp chứng thư gốc của tổ chức đó>.
+
+3. Kiểm tra từng tệp không bị sửa: tính mã SHA-256 của từng tệp và so với {manifest}.
+   Trên Windows:  certutil -hashfile <tên tệp> SHA256
+   Trên Linux:    sha256sum <tên tệp>
+
+Nếu một bước nào không đúng, gói đã bị sửa đổi sau khi ký: không dùng số liệu trong gói
+và đề nghị đơn vị gửi lại.
+"""
+
+
+@dataclass
+class PackageResult:
+    path: Path
+    manifest: dict
+    fingerprint: str
+
+
+def report_json(data: ReportData) -> dict:
+    """The report as data: what the upper level's software adds up."""
+    ident = data.identity
+    values = stat_values(data.outline, data.answers)
+    stats = {}
+    for _s, st in data.outline.stat_fields():
+        raw = data.answers.get(st.id, "")
+        parsed = parse_stat(raw, st, values)
+        value = parsed.value if parsed.error is None else None
+        if value is not None and st.type == "integer":
+            value = int(value)
+        stats[st.id] = {"value": value, "raw": raw, "label": st.label, "unit": st.unit, "type": st.type}
+    texts = {f.id: data.answers.get(f.id, "") for s in data.outline.sections for f in s.texts}
+    return {
+        "format": DATA_FORMAT,
+        "format_version": 1,
+        "report_id": data.uuid,
+        "revision": data.revision,
+        "outline": {"id": data.outline.id, "version": data.outline.version, "name": data.outline.name},
+        "identity": {
+            "superior": ident.superior, "unit": ident.unit, "doc_number": ident.doc_number,
+            "doc_code": ident.doc_code, "place": ident.place,
+            "date": ident.date.isoformat() if ident.date else None,
+            "signer": ident.signer, "position": ident.position, "on_behalf": ident.on_behalf,
+            "recipients": ident.recipients,
+            "deadline": ident.deadline.isoformat() if ident.deadline else None,
+        },
+        "texts": texts,
+        "statistics": stats,
+    }
+
+
+def _digest(blob: bytes) -> dict:
+    return {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+
+
+def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.datetime | None = None
+                        ) -> tuple[bytes, dict, str]:
+    """The package as bytes, its manifest and its file name (not yet unique)."""
+    check_final(data)
+    data.fingerprint = ident.fingerprint
+    name = base_name(data)
+    members: dict[str, bytes] = {
+        f"BC-{name}.docx": docx_bytes(data, draft=False),
+        f"BieuThongKe-{name}.xlsx": xlsx_bytes(data),
+        DATA: json.dumps(report_json(data), ensure_ascii=False, indent=1).encode("utf-8"),
+    }
+    docx_name, xlsx_name = list(members)[:2]
+    members[README] = INSTRUCTIONS.format(
+        docx=docx_name, xlsx=xlsx_name, data=DATA, manifest=MANIFEST, signature=SIGNATURE,
+        unit=data.identity.unit, subject=ident.subject, fingerprint=ident.fingerprint,
+    ).replace("\n", "\r\n").encode("utf-8-sig")  # Notepad on old Windows
+    now = now or dt.datetime.now(dt.timezone.utc)
+    manifest = {
+        "format": PACKAGE_FORMAT,
+        "format_version": PACKAGE_VERSION,
+        "app": "TongKet",
+        "app_version": APP_VERSION,
+        "outline": {"id": data.outline.id, "version": data.outline.version},
+        "unit": data.identity.unit,
+        "superior": data.identity.superior,
+        "report_id": data.uuid,
+        "revision": data.revision,
+        "created_at": now.isoformat(timespec="seconds"),
+        "files": {n: _digest(b) for n, b in members.items()},
+    }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    signature = sign_detached(manifest_bytes, ident)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in [(MANIFEST, manifest_bytes), (SIGNATURE, signature), *members.items()]:
+            info = zipfile.ZipInfo(n, date_time=now.astimezone().timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, b)
+    return buf.getvalue(), manifest, f"GoiBaoCao-{name}-r{data.revision}.zip"
+
+
+def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path) -> PackageResult:
+    blob, manifest, name = build_package_bytes(data, ident)
+    folder = check_folder(Path(out_dir))
+    path = atomic_write(unique_path(folder, name), lambda fh: fh.write(blob))
+    return PackageResult(path, manifest, ident.fingerprint)
