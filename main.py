@@ -86,7 +86,6 @@ def run_headless(args) -> int:
                 if args.sign and args.draft:
                     print("Không ký số bản nháp. Bỏ --draft hoặc --sign.", file=sys.stderr)
                     return 2
-                ident = None
                 if args.sign:
                     # the passphrase is checked before anything is written
                     from export.signing import create_identity, has_identity, load_identity
@@ -98,19 +97,19 @@ def run_headless(args) -> int:
                         ident = create_identity(data.identity.unit, data.identity.superior, passphrase)
                         print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
                     from export.docx_report import check_final
+                    from export.package import export_signed
 
                     check_final(data)
-                    data.fingerprint = ident.fingerprint
+                    data.revision = store.bump_revision(args.report_id)
+                    result, package = export_signed(data, ident, args.out)
+                    print(result.docx)
+                    print(result.xlsx)
+                    print(f"Dấu vân tay chữ ký số: {ident.fingerprint}", file=sys.stderr)
+                    print(package.path)
+                    return 0
                 result = export_files(data, args.out, draft=args.draft)
                 print(result.docx)
                 print(result.xlsx)
-                if ident is not None:
-                    from export.package import write_package
-
-                    data.revision = store.bump_revision(args.report_id)
-                    package = write_package(data, ident, args.out)
-                    print(f"Dấu vân tay chữ ký số: {ident.fingerprint}", file=sys.stderr)
-                    print(package.path)
                 return 0
             if args.command == "verify":
                 from export.verify import apply_trust, verify_package

@@ -12,11 +12,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from export.docx_report import ReportData, check_final, docx_bytes
+from export.docx_report import ReportData
 from export.files import atomic_write, check_folder, unique_path
-from export.report_export import base_name
+from export.report_export import ExportResult, Rendered, base_name, export_files, render
 from export.signing import SigningIdentity, sign_detached
-from export.xlsx_stats import xlsx_bytes
 from model.app import APP_VERSION
 from model.numbers import parse_stat
 from model.report import stat_values
@@ -108,15 +107,20 @@ def _digest(blob: bytes) -> dict:
     return {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
 
 
-def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.datetime | None = None
-                        ) -> tuple[bytes, dict, str]:
-    """The package as bytes, its manifest and its file name (not yet unique)."""
-    check_final(data)
+def render_signed(data: ReportData, ident: SigningIdentity) -> Rendered:
+    """The final documents, with the signer's fingerprint printed in the DOCX."""
     data.fingerprint = ident.fingerprint
+    return render(data, draft=False)
+
+
+def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.datetime | None = None,
+                        rendered: Rendered | None = None) -> tuple[bytes, dict, str]:
+    """The package as bytes, its manifest and its file name (not yet unique)."""
+    rendered = rendered or render_signed(data, ident)
     name = base_name(data)
     members: dict[str, bytes] = {
-        f"BC-{name}.docx": docx_bytes(data, draft=False),
-        f"BieuThongKe-{name}.xlsx": xlsx_bytes(data),
+        f"BC-{name}.docx": rendered.docx,
+        f"BieuThongKe-{name}.xlsx": rendered.xlsx,
         DATA: json.dumps(report_json(data), ensure_ascii=False, indent=1).encode("utf-8"),
     }
     docx_name, xlsx_name = list(members)[:2]
@@ -149,8 +153,17 @@ def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.dateti
     return buf.getvalue(), manifest, f"GoiBaoCao-{name}-r{data.revision}.zip"
 
 
-def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path) -> PackageResult:
-    blob, manifest, name = build_package_bytes(data, ident)
+def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path,
+                  rendered: Rendered | None = None) -> PackageResult:
+    blob, manifest, name = build_package_bytes(data, ident, rendered=rendered)
     folder = check_folder(Path(out_dir))
     path = atomic_write(unique_path(folder, name), lambda fh: fh.write(blob))
     return PackageResult(path, manifest, ident.fingerprint)
+
+
+def export_signed(data: ReportData, ident: SigningIdentity, out_dir: str | Path
+                  ) -> tuple[ExportResult, PackageResult]:
+    """The DOCX and XLSX beside the package, rendered once for both."""
+    rendered = render_signed(data, ident)
+    files = export_files(data, out_dir, draft=False, rendered=rendered)
+    return files, write_package(data, ident, out_dir, rendered=rendered)

@@ -34,16 +34,29 @@ def base_name(data: ReportData) -> str:
     return f"TongKet-{ascii_slug(data.outline.short_name, '-')}-{unit_slug(data.identity.unit)}-{date}"
 
 
-def export_files(data: ReportData, out_dir: str | Path, draft: bool) -> ExportResult:
-    """Write the DOCX and XLSX into out_dir.  The final export refuses (with
-    the list of what is missing) while required content is missing."""
+@dataclass
+class Rendered:
+    """The two documents of a report, built once and written wherever needed."""
+
+    docx: bytes
+    xlsx: bytes
+
+
+def render(data: ReportData, draft: bool) -> Rendered:
     if not draft:
         check_final(data)
+    return Rendered(docx_bytes(data, draft), xlsx_bytes(data))
+
+
+def export_files(data: ReportData, out_dir: str | Path, draft: bool,
+                 rendered: Rendered | None = None) -> ExportResult:
+    """Write the DOCX and XLSX into out_dir.  The final export refuses (with
+    the list of what is missing) while required content is missing."""
+    rendered = rendered or render(data, draft)
     folder = check_folder(Path(out_dir))
     name = base_name(data)
     suffix = "-ban-nhap" if draft else ""
-    docx_content = docx_bytes(data, draft)
-    xlsx_content = xlsx_bytes(data)
+    docx_content, xlsx_content = rendered.docx, rendered.xlsx
     docx_path = atomic_write(unique_path(folder, f"BC-{name}{suffix}.docx"),
                              lambda fh: fh.write(docx_content))
     xlsx_path = atomic_write(unique_path(folder, f"BieuThongKe-{name}{suffix}.xlsx"),
