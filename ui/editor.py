@@ -151,6 +151,7 @@ class ReportEditor(QWidget):
                 page.jump.connect(self.jump_to)
                 page.draft_button.clicked.connect(lambda: self.export(draft=True))
                 page.final_button.clicked.connect(lambda: self.export(draft=False))
+                page.sign_button.clicked.connect(self.sign)
             else:
                 page = SectionPage(self.session, self.session.section(page_id))
                 page.text_edited.connect(self._text_edited)
@@ -246,6 +247,11 @@ class ReportEditor(QWidget):
         from ui.export_actions import export_report
 
         export_report(self, self, draft)
+
+    def sign(self) -> None:
+        from ui.sign_actions import sign_and_export
+
+        sign_and_export(self, self)
 
     def close_report(self) -> None:
         if self.save_now():

@@ -34,6 +34,12 @@ class MainWindow(QMainWindow):
         self.start.create_requested.connect(self.create_report)
         self.start.open_requested.connect(self.open_report)
         self.start.delete_requested.connect(self.delete_report)
+        from PySide6.QtWidgets import QPushButton
+
+        self.verify_button = QPushButton("Kiểm tra tệp báo cáo")
+        self.verify_button.clicked.connect(self.open_verify)
+        self.start.extra_buttons.addWidget(self.verify_button)
+        self.verify_window = None
 
     # -------------------------------------------------------------- data ---
     def open_store(self) -> bool:
@@ -90,6 +96,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("TongKet - Soạn báo cáo tổng kết")
         self.refresh()
         self.start.select_id(editor.session.report_id)
+
+    def open_verify(self):
+        from ui.verify_window import VerifyWindow
+
+        if self.verify_window is None:
+            self.verify_window = VerifyWindow(self.store, self)
+            self.verify_window.destroyed.connect(lambda *_: setattr(self, "verify_window", None))
+        self.verify_window.show()
+        self.verify_window.raise_()
+        return self.verify_window
 
     def delete_report(self, report_id: int) -> None:
         report = self.store.get_report(report_id)

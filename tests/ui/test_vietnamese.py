@@ -58,4 +58,15 @@ def test_main_windows_have_no_english(qtbot, data_dir, no_dialogs):
         w.editor.show_page(page_id)
     for text in visible_texts(w):
         assert not ENGLISH.search(text), text
+    w.close_editor()
+    from ui.signing_dialogs import PassphraseDialog, SetupDialog
+
+    others = [w.open_verify(), SetupDialog(w, "ĐẢNG ỦY XÃ HÒA AN"), PassphraseDialog(w)]
+    for dialog in others:
+        dialog.show()
+        texts = visible_texts(dialog)
+        assert texts
+        for text in texts:
+            assert not ENGLISH.search(text), text
+        dialog.close()
     w.close()

@@ -1,0 +1,116 @@
+"""'Ký số và xuất tệp gửi cấp trên': refuse while content is missing, set up
+or unlock the unit's signature, write DOCX + XLSX + signed package off the UI
+thread, show the package and the fingerprint."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog
+
+from export.docx_report import MissingContent, check_final
+from export.report_export import load_report_data
+from model import settings
+from model.errors import UserError
+from ui import msgbox, signing_dialogs
+from ui.export_actions import choose_folder, open_folder
+from ui.worker import run_in_thread
+
+log = logging.getLogger("tongket")
+
+
+def unlock_identity(parent, unit: str, superior: str):
+    """The unit's signing identity, set up on first use; None if cancelled."""
+    from export.signing import create_identity, has_identity, import_identity, load_identity
+
+    if not has_identity():
+        choice = signing_dialogs.ask_setup(parent, unit)
+        if choice is None:
+            return None
+        mode, path, passphrase = choice
+        try:
+            if mode == "create":
+                ident = create_identity(unit, superior, passphrase)
+            else:
+                ident = import_identity(path, passphrase)
+        except UserError as exc:
+            msgbox.error(parent, exc.message)
+            return None
+        msgbox.information(parent, "Đã có chữ ký số của đơn vị:\n" + ident.subject,
+                           "Dấu vân tay (báo cho cấp trên để đối chiếu):\n" + ident.fingerprint)
+        return ident
+    message = ""
+    for _attempt in range(5):
+        passphrase = signing_dialogs.ask_passphrase(parent, message)
+        if passphrase is None:
+            return None
+        try:
+            return load_identity(passphrase)
+        except UserError as exc:
+            message = exc.message
+    msgbox.error(parent, "Nhập sai mật khẩu nhiều lần. Hãy thử lại sau.")
+    return None
+
+
+def sign_and_export(parent, editor, done=None) -> None:
+    if not editor.save_now():
+        msgbox.error(parent, "Chưa lưu được những thay đổi mới nhất nên chưa ký số. "
+                             "Hãy xem dòng thông báo ở cuối cửa sổ rồi thử lại.")
+        return
+    window = editor.window()
+    store = window.store
+    rid = editor.session.report_id
+    try:
+        data = load_report_data(store, window.catalog, rid)
+        check_final(data)
+    except MissingContent as exc:
+        msgbox.warning(parent, exc.message)
+        return
+    except UserError as exc:
+        msgbox.error(parent, exc.message)
+        return
+    ident = unlock_identity(parent, data.identity.unit, data.identity.superior)
+    if ident is None:
+        return
+    folder = choose_folder(parent, "Chọn thư mục lưu tệp gửi cấp trên")
+    if not folder:
+        return
+    settings.put("last_export_folder", folder)
+    data.revision = store.bump_revision(rid)
+
+    progress = QProgressDialog("Đang ký số và đóng gói báo cáo…", "", 0, 0, parent)
+    progress.setWindowTitle("TongKet")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+
+    def work():
+        from export.package import export_signed
+
+        return export_signed(data, ident, folder)
+
+    def ok(result) -> None:
+        progress.close()
+        progress.deleteLater()
+        files, package = result
+        log.info("signed report %s revision %s", rid, data.revision)
+        if msgbox.ask(parent, f"Đã ký số và xuất tệp gửi cấp trên:\n{package.path.name}\n"
+                              f"(trong thư mục {package.path.parent})\n\n"
+                              "Gửi tệp .zip này qua thư điện tử hoặc ổ USB.",
+                      yes="Mở thư mục", no="Đóng",
+                      detail=f"Dấu vân tay chữ ký số: {package.fingerprint}"):
+            open_folder(package.path.parent)
+        if done:
+            done(result)
+
+    def fail(exc) -> None:
+        progress.close()
+        progress.deleteLater()
+        msgbox.error(parent, exc.message if isinstance(exc, UserError) else
+                     "Ký số không thành công do lỗi ngoài dự kiến. Bản nháp vẫn còn nguyên; hãy thử lại.")
+        if done:
+            done(exc)
+
+    run_in_thread(work, ok, fail, parent)
