@@ -100,9 +100,11 @@ class MainWindow(QMainWindow):
     def open_verify(self):
         from ui.verify_window import VerifyWindow
 
-        if self.verify_window is None:
+        from shiboken6 import isValid
+
+        # the window deletes itself when closed (WA_DeleteOnClose)
+        if self.verify_window is None or not isValid(self.verify_window):
             self.verify_window = VerifyWindow(self.store, self)
-            self.verify_window.destroyed.connect(lambda *_: setattr(self, "verify_window", None))
         self.verify_window.show()
         self.verify_window.raise_()
         return self.verify_window
