@@ -6,6 +6,7 @@
     python main.py --data-dir D export REPORT_ID --out DIR [--draft]
     python main.py --data-dir D export REPORT_ID --out DIR --sign --passphrase-file F
     python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new]
+    python main.py --data-dir D consolidate FILE_OR_DIR... --out DIR [--expected units.txt]
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="coi người ký chưa được tin cậy là lỗi")
     v.add_argument("--trust-new", action="store_true",
                    help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
+    c = sub.add_parser("consolidate", help="nhận và tổng hợp báo cáo của cấp dưới")
+    c.add_argument("paths", nargs="+", help="tệp .zip hoặc thư mục chứa các tệp .zip")
+    c.add_argument("--out", required=True, help="thư mục ghi bảng tổng hợp")
+    c.add_argument("--expected", help="tệp danh sách đơn vị phải nộp (mỗi dòng một đơn vị)")
+    c.add_argument("--expected-province", help="lấy danh sách xã, phường của tỉnh này")
+    c.add_argument("--outline", help="mã đề cương cần tổng hợp, dạng id@phiên-bản")
+    c.add_argument("--trust-new", action="store_true",
+                   help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
     return p
 
 
@@ -58,6 +67,53 @@ def _read_passphrase(path: str | None) -> str:
             return fh.readline().rstrip("\r\n")
     except OSError as exc:
         raise UserError("Không đọc được tệp mật khẩu chữ ký số.") from exc
+
+
+def _consolidate(args, store, catalog) -> int:
+    from export.consolidate import consolidate
+    from export.receive import import_packages
+    from model.errors import UserError
+    from model.receiving import ReceivingStore
+
+    if args.outline:
+        oid, _, ver = args.outline.partition("@")
+        outline = catalog.get(oid, int(ver) if ver.isdigit() else 1)
+    else:
+        outline = catalog.default()
+    rs = ReceivingStore(store)
+    if args.expected:
+        try:
+            with open(args.expected, encoding="utf-8-sig") as fh:
+                names = fh.read().splitlines()
+        except OSError as exc:
+            raise UserError("Không đọc được tệp danh sách đơn vị phải nộp.") from exc
+        rs.set_expected(names)
+    elif args.expected_province:
+        from model.units import communes_of
+
+        names = communes_of(args.expected_province)
+        if not names:
+            raise UserError(f"Không tìm thấy tỉnh “{args.expected_province}” trong danh mục hành chính.")
+        rs.set_expected(names)
+    outcomes = import_packages(rs, args.paths, outline, trust_new=args.trust_new)
+    new = [o for o in outcomes if o.status == "new"]
+    dup = [o for o in outcomes if o.status == "duplicate"]
+    bad = [o for o in outcomes if o.status in ("rejected", "other_outline")]
+    print(f"Đã nhận {len(outcomes)} tệp: {len(new)} hợp lệ, {len(bad)} bị từ chối, {len(dup)} trùng.")
+    for o in bad:
+        print(f"  TỪ CHỐI {o.file_name}: {o.verdict_label}" + (f" ({'; '.join(o.details)})" if o.details else ""))
+    for o in dup:
+        print(f"  TRÙNG {o.file_name}: {'; '.join(o.details)}")
+    if not rs.current_ids(outline):
+        print("Không có báo cáo hợp lệ nào để tổng hợp.", file=sys.stderr)
+        return 1
+    result = consolidate(rs, outline, args.out)
+    print(f"Tổng hợp {result.units} đơn vị.")
+    if result.missing:
+        print(f"Chưa nộp ({len(result.missing)}): " + ", ".join(result.missing))
+    print(result.xlsx)
+    print(result.docx)
+    return 0
 
 
 def run_headless(args) -> int:
@@ -128,6 +184,8 @@ def run_headless(args) -> int:
                     all_ok = all_ok and ok
                     print(verdict.line())
                 return 0 if all_ok else 1
+            if args.command == "consolidate":
+                return _consolidate(args, store, catalog)
             if args.command == "list":
                 from model.app import summary_line
 
@@ -139,6 +197,24 @@ def run_headless(args) -> int:
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    except Exception:  # a bug: a log file, and a Vietnamese line, no traceback
+        import traceback
+
+        where = ""
+        try:
+            from model.paths import data_dir
+
+            log_dir = data_dir() / "logs"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            import datetime as dt
+
+            path = log_dir / f"loi-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+            path.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f" Chi tiết lỗi đã ghi vào tệp {path}."
+        except OSError:
+            pass
+        print("TongKet gặp lỗi ngoài dự kiến; dữ liệu đã lưu vẫn còn nguyên." + where, file=sys.stderr)
+        return 3
     return 2
 
 

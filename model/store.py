@@ -76,7 +76,40 @@ def _m2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1, _m2]
+def _m3(db: sqlite_utils.Database) -> None:
+    """The receiving level: packages received from units, and units expected."""
+    db.execute(
+        """CREATE TABLE received (
+            id INTEGER PRIMARY KEY,
+            package_sha256 TEXT NOT NULL UNIQUE,
+            file_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            verdict_label TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            unit_key TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL DEFAULT '',
+            report_id TEXT NOT NULL DEFAULT '',
+            revision INTEGER,
+            outline_id TEXT NOT NULL DEFAULT '',
+            outline_version INTEGER,
+            signed_at TEXT NOT NULL DEFAULT '',
+            data_json TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX received_unit ON received (unit_key, report_id, revision)")
+    db.execute(
+        """CREATE TABLE expected_units (
+            unit_key TEXT PRIMARY KEY,
+            unit TEXT NOT NULL,
+            position INTEGER NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS = [_m1, _m2, _m3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
