@@ -136,40 +136,113 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
     return n, result
 
 
-def build_docx(rs: ReceivingStore, outline: Outline):
+BODY_MARK = "\u2063TONGKET-BODY\u2063"
+TEXT_MARK = "\u2063TONGKET-TEXT\u2063"
+
+
+class _Templates:
+    """The XML of one paragraph of each kind, made by python-docx (so that it
+    looks exactly like the report) and split around a text marker; the body
+    is then streamed paragraph by paragraph without building a tree."""
+
+    def __init__(self, doc):
+        from lxml import etree
+
+        def make(**kwargs):
+            p = d._para(doc, TEXT_MARK, **kwargs)
+            xml = etree.tostring(p._p, encoding="unicode")
+            p._p.getparent().remove(p._p)
+            head, tail = xml.split(TEXT_MARK)
+            return head, tail
+
+        pad = STYLE["space_after"]
+        self.part = make(bold=True, align="center", before=STYLE["part_space_before"], keep_next=True)
+        self.part_title = make(bold=True, align="center", after=pad, keep_next=True)
+        self.heading = make(bold=True, indent=True, before=STYLE["heading_space_before"], after=pad,
+                            keep_next=True)
+        self.label = make(italic=True, indent=True, after=pad, keep_next=True)
+        self.unit = make(bold=True, italic=True, indent=True, keep_next=True)
+        self.body = make(indent=True, after=pad)
+        p = d._para(doc, "")
+        d._missing_mark(doc, TEXT_MARK)
+        p._p.getparent().remove(p._p)
+        last = doc.paragraphs[-1]._p
+        head, tail = etree.tostring(last, encoding="unicode").split(TEXT_MARK)
+        last.getparent().remove(last)
+        self.missing = (head, tail)
+
+
+def _paragraphs(rs: ReceivingStore, outline: Outline, units, t: _Templates):
+    """The consolidated body, one paragraph (XML string) at a time."""
+    from xml.sax.saxutils import escape
+
+    def para(tpl, text):
+        return tpl[0] + escape(text) + tpl[1]
+
+    for section in outline.sections:
+        if section.level == 1:
+            yield para(t.part, section.number)
+            yield para(t.part_title, section.heading.upper())
+            continue
+        yield para(t.heading, section.title)
+        for f in section.texts:
+            if len(section.texts) > 1:
+                yield para(t.label, f"– {f.label}")
+            for rid, unit in units:
+                yield para(t.unit, unit_in_sentence(unit) + ":")
+                text = rs.text_of(rid, f.id)
+                lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+                if not lines:
+                    yield para(t.missing, STYLE["missing_text"])
+                for line in lines:
+                    yield para(t.body, line)
+    missing = rs.missing_units(outline)
+    if missing:
+        yield para(t.heading, "Đơn vị chưa nộp báo cáo hợp lệ")
+        for name in missing:
+            yield para(t.body, f"- {name}")
+
+
+def write_docx(rs: ReceivingStore, outline: Outline, fh) -> None:
+    """Write the consolidated DOCX to fh with memory that does not grow with
+    the number of units: the frame comes from python-docx, the body is
+    streamed into word/document.xml."""
+    import io
+    import zipfile
+
+    units = list(iterate_current(rs, outline))
     doc = Document()
     d._setup(doc)
     d._page_number_header(doc.sections[0])
-    units = list(iterate_current(rs, outline))
     d._para(doc, "TỔNG HỢP BÁO CÁO CỦA CÁC ĐƠN VỊ", size=STYLE["title_size"], bold=True, align="center")
     d._para(doc, outline.subject, bold=True, align="center")
     d._para(doc, f"(Bản tổng hợp để soạn báo cáo của cấp trên; {len(units)} đơn vị, "
                  f"lập ngày {dt.date.today():%d/%m/%Y})", italic=True, align="center",
             after=STYLE["space_after"] * 2)
-    for section in outline.sections:
-        if section.level == 1:
-            d._para(doc, section.number, bold=True, align="center", before=STYLE["part_space_before"])
-            d._para(doc, section.heading.upper(), bold=True, align="center", after=STYLE["space_after"])
-            continue
-        d._para(doc, section.title, bold=True, indent=True, before=STYLE["heading_space_before"],
-                after=STYLE["space_after"], keep_next=True)
-        for f in section.texts:
-            if len(section.texts) > 1:
-                d._para(doc, f"– {f.label}", italic=True, indent=True, after=STYLE["space_after"])
-            for rid, unit in units:
-                text = rs.text_of(rid, f.id)
-                d._para(doc, unit_in_sentence(unit) + ":", bold=True, italic=True, indent=True,
-                        keep_next=True)
-                if text.strip():
-                    d._text_block(doc, text)
-                else:
-                    d._missing_mark(doc, STYLE["missing_text"])
-    missing = rs.missing_units(outline)
-    if missing:
-        d._para(doc, "Đơn vị chưa nộp báo cáo hợp lệ", bold=True, before=STYLE["part_space_before"])
-        for name in missing:
-            d._para(doc, f"- {name}", indent=True)
-    return doc
+    templates = _Templates(doc)
+    d._para(doc, BODY_MARK)
+    frame = io.BytesIO()
+    doc.save(frame)
+    frame.seek(0)
+    with zipfile.ZipFile(frame) as src, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            xml = src.read(info).decode("utf-8")
+            mark_at = xml.index(BODY_MARK)
+            p_start = xml.rindex("<w:p>", 0, mark_at) if "<w:p>" in xml[:mark_at] else xml.rindex("<w:p ", 0, mark_at)
+            p_end = xml.index("</w:p>", mark_at) + len("</w:p>")
+            with dst.open("word/document.xml", "w", force_zip64=True) as out:
+                out.write(xml[:p_start].encode("utf-8"))
+                batch = []
+                for chunk in _paragraphs(rs, outline, units, templates):
+                    batch.append(chunk)
+                    if len(batch) >= 200:
+                        out.write("".join(batch).encode("utf-8"))
+                        batch.clear()
+                out.write("".join(batch).encode("utf-8"))
+                out.write(xml[p_end:].encode("utf-8"))
 
 
 def consolidate(rs: ReceivingStore, outline: Outline, out_dir) -> ConsolidationResult:
@@ -182,6 +255,5 @@ def consolidate(rs: ReceivingStore, outline: Outline, out_dir) -> ConsolidationR
         box["n"], box["totals"] = write_workbook(rs, outline, fh)
 
     xlsx = atomic_write(unique_path(folder, f"{name}.xlsx"), write_xlsx)
-    doc = build_docx(rs, outline)
-    docx = atomic_write(unique_path(folder, f"{name}.docx"), lambda fh: doc.save(fh))
+    docx = atomic_write(unique_path(folder, f"{name}.docx"), lambda fh: write_docx(rs, outline, fh))
     return ConsolidationResult(xlsx, docx, box["n"], rs.missing_units(outline), box["totals"])
