@@ -120,6 +120,19 @@ class ReceivingStore:
                               [received_id]).fetchone()
         return json.loads(row[0]) if row and row[0] else {}
 
+    def mark_trusted(self, unit: str, fingerprint: str) -> None:
+        """After the receiver trusts a signer, its intact packages become valid."""
+        with self.db.atomic():
+            self.db.execute("UPDATE received SET verdict = 'valid', verdict_label = 'Hợp lệ' "
+                            "WHERE unit_key = ? AND fingerprint = ? AND verdict = 'unknown_signer'",
+                            [unit_match_key(unit), fingerprint])
+
+    def package_info(self, received_id: int) -> dict:
+        cur = self.db.execute("SELECT * FROM received WHERE id = ?", [received_id])
+        cols = [c[0] for c in cur.description]
+        row = cur.fetchone()
+        return dict(zip(cols, row)) if row else {}
+
     def clear(self) -> None:
         with self.db.atomic():
             self.db.execute("DELETE FROM received")

@@ -38,8 +38,12 @@ class MainWindow(QMainWindow):
 
         self.verify_button = QPushButton("Kiểm tra tệp báo cáo")
         self.verify_button.clicked.connect(self.open_verify)
+        self.receive_button = QPushButton("Nhận báo cáo của cấp dưới")
+        self.receive_button.clicked.connect(self.open_receive)
         self.start.extra_buttons.addWidget(self.verify_button)
+        self.start.extra_buttons.addWidget(self.receive_button)
         self.verify_window = None
+        self.receive_window = None
 
     # -------------------------------------------------------------- data ---
     def open_store(self) -> bool:
@@ -108,6 +112,17 @@ class MainWindow(QMainWindow):
         self.verify_window.show()
         self.verify_window.raise_()
         return self.verify_window
+
+    def open_receive(self):
+        from shiboken6 import isValid
+
+        from ui.receive_window import ReceiveWindow
+
+        if self.receive_window is None or not isValid(self.receive_window):
+            self.receive_window = ReceiveWindow(self.store, self.catalog, self)
+        self.receive_window.show()
+        self.receive_window.raise_()
+        return self.receive_window
 
     def delete_report(self, report_id: int) -> None:
         report = self.store.get_report(report_id)

@@ -61,7 +61,10 @@ def test_main_windows_have_no_english(qtbot, data_dir, no_dialogs):
     w.close_editor()
     from ui.signing_dialogs import PassphraseDialog, SetupDialog
 
-    others = [w.open_verify(), SetupDialog(w, "ĐẢNG ỦY XÃ HÒA AN"), PassphraseDialog(w)]
+    from ui.receive_window import ExpectedUnitsDialog, ReportViewer
+
+    others = [w.open_verify(), SetupDialog(w, "ĐẢNG ỦY XÃ HÒA AN"), PassphraseDialog(w), w.open_receive(),
+              ExpectedUnitsDialog(w, ["Xã Hòa An"]), ReportViewer(w, "Báo cáo của xã Hòa An", "Nội dung")]
     for dialog in others:
         dialog.show()
         texts = visible_texts(dialog)

@@ -1,0 +1,367 @@
+"""'Nhận báo cáo của cấp dưới': drop files or choose a folder, see the status
+board of the units with the deadline, look at one unit's report (read-only),
+trust a signer, and 'Tổng hợp' into a workbook and a consolidated draft."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout,
+                               QHeaderView, QLabel, QPlainTextEdit, QProgressDialog, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from model import settings
+from model.errors import UserError
+from model.receiving import STATUS_BAD, STATUS_MISSING, STATUS_OK, ReceivingStore
+from model.report import short_date
+from ui import msgbox
+from ui.export_actions import choose_folder, open_folder
+from ui.worker import run_in_thread
+
+log = logging.getLogger("tongket")
+STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_BAD: "#b00020", STATUS_MISSING: "#757575"}
+COLUMNS = ["TT", "Đơn vị", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
+
+
+def _import_in_own_connection(db_path, paths, outline):
+    """Runs in a worker thread with its own SQLite connection."""
+    from export.receive import import_packages
+    from model.store import DraftStore
+
+    store = DraftStore(db_path)
+    try:
+        return import_packages(ReceivingStore(store), paths, outline)
+    finally:
+        store.close()
+
+
+class ExpectedUnitsDialog(QDialog):
+    """Declare the units that must report: from the official list, or typed/pasted."""
+
+    def __init__(self, parent, current: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle("Danh sách đơn vị phải nộp")
+        self.resize(560, 520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Chọn tỉnh để lấy danh sách xã, phường (sau sắp xếp từ 01/7/2025), "
+                                "hoặc gõ, dán danh sách (mỗi dòng một đơn vị):"))
+        row = QHBoxLayout()
+        self.province = QComboBox()
+        self.province.setEditable(False)
+        try:
+            from model.units import provinces
+
+            self.province.addItems([""] + provinces())
+        except Exception:  # the official list is a convenience
+            self.province.setEnabled(False)
+        take = QPushButton("Lấy danh sách của tỉnh")
+        take.clicked.connect(self._take)
+        row.addWidget(self.province, 1)
+        row.addWidget(take)
+        layout.addLayout(row)
+        self.text = QPlainTextEdit("\n".join(current))
+        layout.addWidget(self.text, 1)
+        buttons = QHBoxLayout()
+        ok, cancel = QPushButton("Đồng ý"), QPushButton("Hủy")
+        ok.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+
+    def _take(self) -> None:
+        from model.units import communes_of
+
+        name = self.province.currentText()
+        if name:
+            self.text.setPlainText("\n".join(communes_of(name)))
+
+    def names(self) -> list[str]:
+        return [n for n in self.text.toPlainText().splitlines() if n.strip()]
+
+
+def ask_expected_units(parent, current: list[str]) -> list[str] | None:
+    dialog = ExpectedUnitsDialog(parent, current)
+    try:
+        return dialog.names() if dialog.exec() == QDialog.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
+class ReportViewer(QDialog):
+    """One unit's received report, read-only."""
+
+    def __init__(self, parent, title: str, text: str):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.resize(820, 640)
+        layout = QVBoxLayout(self)
+        view = QPlainTextEdit(text)
+        view.setReadOnly(True)
+        layout.addWidget(view)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.close)
+        layout.addWidget(close, 0, Qt.AlignRight)
+
+
+def report_as_text(outline, data: dict, info: dict) -> str:
+    from model.numbers import format_number
+
+    ident = data.get("identity", {})
+    lines = [f"Đơn vị: {ident.get('unit', '')}", f"Cấp trên: {ident.get('superior', '')}",
+             f"Số: {ident.get('doc_number', '')}-{ident.get('doc_code', '')}   Ngày: {ident.get('date', '')}",
+             f"Người ký: {ident.get('position', '')} {ident.get('signer', '')}",
+             f"Tệp: {info.get('file_name', '')} — lần ký {info.get('revision', '')} — {info.get('verdict_label', '')}",
+             f"Dấu vân tay: {info.get('fingerprint', '')}", ""]
+    texts, stats = data.get("texts", {}), data.get("statistics", {})
+    for s in outline.sections:
+        lines.append(s.number + " " + s.heading if s.level == 1 else s.title)
+        for f in s.texts:
+            lines.append(str(texts.get(f.id, "")) or "[Chưa có nội dung]")
+        for st in s.stats:
+            v = (stats.get(st.id) or {}).get("value")
+            shown = format_number(v, st.type) if isinstance(v, (int, float)) else "—"
+            lines.append(f"   {st.label}: {shown} {'' if st.type == 'percent' else st.unit}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+class ReceiveWindow(QDialog):
+    def __init__(self, store, catalog, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rs = ReceivingStore(store)
+        self.catalog = catalog
+        self.board_lines: list[dict] = []
+        self.setWindowTitle("Nhận báo cáo của cấp dưới")
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.setAcceptDrops(True)
+        self.resize(1000, 640)
+
+        self.outline_box = QComboBox()
+        for key, o in sorted(catalog.outlines.items()):
+            self.outline_box.addItem(o.name, key)
+        default = catalog.default().key
+        self.outline_box.setCurrentIndex(max(0, self.outline_box.findData(default)))
+        self.outline_box.currentIndexChanged.connect(self.refresh)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        hint = QLabel("Kéo thả các tệp .zip hoặc cả thư mục (ổ USB) vào đây, hoặc dùng các nút bên dưới.")
+        hint.setWordWrap(True)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("status-board")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.cellDoubleClicked.connect(lambda r, _c: self.view_unit(r))
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.files_button = QPushButton("Chọn tệp…")
+        self.folder_button = QPushButton("Chọn thư mục…")
+        self.units_button = QPushButton("Danh sách đơn vị phải nộp…")
+        self.view_button = QPushButton("Xem báo cáo")
+        self.trust_button = QPushButton("Tin cậy người ký")
+        self.consolidate_button = QPushButton("Tổng hợp")
+        self.close_button = QPushButton("Đóng")
+        self.files_button.clicked.connect(self._choose_files)
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.units_button.clicked.connect(self._edit_units)
+        self.view_button.clicked.connect(lambda: self.view_unit(self.table.currentRow()))
+        self.trust_button.clicked.connect(self._trust)
+        self.consolidate_button.clicked.connect(self.consolidate)
+        self.close_button.clicked.connect(self.close)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Đề cương:"))
+        top.addWidget(self.outline_box, 1)
+        row1 = QHBoxLayout()
+        for b in (self.files_button, self.folder_button, self.units_button):
+            row1.addWidget(b)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        for b in (self.view_button, self.trust_button):
+            row2.addWidget(b)
+        row2.addStretch(1)
+        row2.addWidget(self.consolidate_button)
+        row2.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(hint)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        self.refresh()
+
+    @property
+    def outline(self):
+        key = self.outline_box.currentData()
+        return self.catalog.outlines.get(key) or self.catalog.default()
+
+    # ------------------------------------------------------------- board ---
+    def refresh(self) -> None:
+        outline = self.outline
+        self.board_lines = self.rs.board(outline)
+        self.table.setRowCount(0)
+        for i, line in enumerate(self.board_lines, start=1):
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            name = line["unit"] + ("" if line["expected"] else " (ngoài danh sách)")
+            cells = [str(i), name, line["status"], line["verdict"], str(line["packages"])]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 2:
+                    item.setForeground(QBrush(QColor(STATUS_COLORS[line["status"]])))
+                self.table.setItem(row, col, item)
+        counts = {s: sum(1 for b in self.board_lines if b["status"] == s)
+                  for s in (STATUS_OK, STATUS_BAD, STATUS_MISSING)}
+        deadline = short_date(outline.defaults.deadline) or "chưa đặt"
+        expected = sum(1 for b in self.board_lines if b["expected"])
+        self.summary.setText(
+            f"Hạn nộp: {deadline}. Đơn vị phải nộp: {expected}. {STATUS_OK}: {counts[STATUS_OK]}; "
+            f"{STATUS_BAD}: {counts[STATUS_BAD]}; {STATUS_MISSING}: {counts[STATUS_MISSING]}.")
+        self._update_buttons()
+
+    def _line(self):
+        row = self.table.currentRow()
+        return self.board_lines[row] if 0 <= row < len(self.board_lines) else None
+
+    def _update_buttons(self) -> None:
+        line = self._line()
+        has = bool(line and line["current_id"])
+        self.view_button.setEnabled(has)
+        info = self.rs.package_info(line["current_id"]) if has else {}
+        self.trust_button.setEnabled(info.get("verdict") == "unknown_signer")
+        self.consolidate_button.setEnabled(any(b["current_id"] for b in self.board_lines))
+
+    # ------------------------------------------------------------ import ---
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        self.receive([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def _choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Chọn các tệp báo cáo nhận được", "",
+                                                "Gói báo cáo (*.zip)",
+                                                options=QFileDialog.DontUseNativeDialog)
+        if names:
+            self.receive([Path(n) for n in names])
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa các tệp báo cáo", "",
+                                                  QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+        if folder:
+            self.receive([Path(folder)])
+
+    def receive(self, paths, done=None) -> None:
+        if not paths:
+            return
+        progress = QProgressDialog("Đang kiểm tra các tệp nhận được…", "", 0, 0, self)
+        progress.setWindowTitle("TongKet")
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+        outline = self.outline
+
+        def ok(outcomes):
+            progress.close()
+            progress.deleteLater()
+            self.refresh()
+            new = sum(1 for o in outcomes if o.status == "new")
+            dup = [o for o in outcomes if o.status == "duplicate"]
+            bad = [o for o in outcomes if o.status in ("rejected", "other_outline")]
+            text = f"Đã nhận {len(outcomes)} tệp: {new} hợp lệ, {len(bad)} bị từ chối, {len(dup)} trùng."
+            detail = "\n".join(f"{o.file_name}: {o.verdict_label}"
+                               + (f" ({'; '.join(o.details)})" if o.details else "") for o in bad + dup)
+            (msgbox.warning if bad else msgbox.information)(self, text, detail)
+            if done:
+                done(outcomes)
+
+        def fail(exc):
+            progress.close()
+            progress.deleteLater()
+            msgbox.error(self, exc.message if isinstance(exc, UserError) else
+                         "Không nhận được các tệp đã chọn do lỗi ngoài dự kiến. Hãy thử lại.")
+            if done:
+                done(exc)
+
+        run_in_thread(lambda: _import_in_own_connection(self.store.path, paths, outline), ok, fail, self)
+
+    # ----------------------------------------------------------- actions ---
+    def _edit_units(self) -> None:
+        names = ask_expected_units(self, [u for _k, u in self.rs.expected()])
+        if names is not None:
+            self.rs.set_expected(names)
+            self.refresh()
+
+    def view_unit(self, row: int):
+        if not (0 <= row < len(self.board_lines)) or not self.board_lines[row]["current_id"]:
+            return None
+        rid = self.board_lines[row]["current_id"]
+        viewer = ReportViewer(self, f"Báo cáo của {self.board_lines[row]['unit']}",
+                              report_as_text(self.outline, self.rs.data(rid), self.rs.package_info(rid)))
+        viewer.show()
+        return viewer
+
+    def _trust(self) -> None:
+        line = self._line()
+        if not line or not line["current_id"]:
+            return
+        info = self.rs.package_info(line["current_id"])
+        if not msgbox.ask(self, f"Tin cậy chữ ký số của “{line['unit']}”?\n\nChỉ đồng ý khi dấu vân tay dưới "
+                                "đây trùng với dấu vân tay đơn vị báo.", yes="Tin cậy", no="Không",
+                          detail=info["fingerprint"]):
+            return
+        self.store.trust_signer(info["unit"], info["fingerprint"], info["subject"])
+        self.rs.mark_trusted(info["unit"], info["fingerprint"])
+        self.refresh()
+
+    def consolidate(self, done=None) -> None:
+        folder = choose_folder(self, "Chọn thư mục lưu bảng tổng hợp")
+        if not folder:
+            return
+        settings.put("last_export_folder", folder)
+        outline = self.outline
+        store_path = self.store.path
+
+        def work():
+            from export.consolidate import consolidate
+            from model.store import DraftStore
+
+            store = DraftStore(store_path)
+            try:
+                return consolidate(ReceivingStore(store), outline, folder)
+            finally:
+                store.close()
+
+        def ok(result):
+            text = (f"Đã tổng hợp {result.units} đơn vị vào thư mục {result.xlsx.parent}:\n"
+                    f"{result.xlsx.name}\n{result.docx.name}")
+            if result.missing:
+                text += f"\n\nChưa nộp hợp lệ: {len(result.missing)} đơn vị."
+            if msgbox.ask(self, text, yes="Mở thư mục", no="Đóng"):
+                open_folder(result.xlsx.parent)
+            if done:
+                done(result)
+
+        def fail(exc):
+            msgbox.error(self, exc.message if isinstance(exc, UserError) else
+                         "Tổng hợp không thành công do lỗi ngoài dự kiến. Hãy thử lại.")
+            if done:
+                done(exc)
+
+        run_in_thread(work, ok, fail, self)
