@@ -11,22 +11,26 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Vietnamese errors and no traceback."""
+def build_parser():
+    import argparse
 
-    def error(self, message: str) -> None:  # pragma: no cover - exercised via CLI tests
-        self.print_usage(sys.stderr)
-        print(f"Lỗi tham số dòng lệnh: {message}", file=sys.stderr)
-        raise SystemExit(2)
+    class _Parser(argparse.ArgumentParser):
+        """argparse with Vietnamese errors and no traceback."""
 
+        def error(self, message: str) -> None:
+            self.print_usage(sys.stderr)
+            print(f"Lỗi tham số dòng lệnh: {message}", file=sys.stderr)
+            raise SystemExit(2)
 
-def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="TongKet", description="TongKet - soạn báo cáo tổng kết")
     p.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="tự kiểm tra chương trình (không cần màn hình) rồi thoát")
+    p.add_argument("--smoke-log", help="tệp nhật ký của --smoke-test")
+    p.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("sample", help="tạo một báo cáo mẫu đầy đủ")
     s.add_argument("--unit", default="Xã Hòa An")
@@ -219,15 +223,24 @@ def run_headless(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) == 1:
+        # a clerk double-clicked the program: straight to the window
+        from ui.app import run_gui
+
+        return run_gui()
     args = build_parser().parse_args(argv)
     from model.paths import set_data_dir
 
     set_data_dir(args.data_dir)
+    if args.smoke_test:
+        from ui.smoke import run_smoke_test
+
+        return run_smoke_test(args.smoke_log)
     if args.command:
         return run_headless(args)
     from ui.app import run_gui
 
-    return run_gui()
+    return run_gui(measure_startup=args.measure_startup)
 
 
 if __name__ == "__main__":

@@ -4,17 +4,15 @@ message, then the main window."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 import sys
-import traceback
 
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from model.paths import data_dir, resource_dir
 
-log = logging.getLogger("tongket")
+# Only what the start window needs is imported here: everything else loads
+# after it is on screen (the frozen program imports from a compressed archive).
 _keep: list = []  # translators must stay referenced while the app runs
 
 
@@ -35,6 +33,9 @@ def configure(app: QApplication) -> None:
     app.setOrganizationName("TongKet")
     app.setStyle("Fusion")  # the same look on every Windows version
     install_translations(app)
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resource_dir() / "icon" / "tongket.png")))
     font = app.font()
     if font.pointSize() < 10:
         font.setPointSize(10)
@@ -42,6 +43,8 @@ def configure(app: QApplication) -> None:
 
 
 def crash_log_path():
+    import datetime as dt
+
     folder = data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"loi-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
@@ -50,6 +53,8 @@ def crash_log_path():
 def _excepthook(exc_type, exc, tb) -> None:
     """Last resort for bugs: log the traceback to a file (windowed builds have
     no console), tell the clerk in Vietnamese; saved work stays in the database."""
+    import traceback
+
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     path = None
     try:
@@ -75,14 +80,25 @@ def _excepthook(exc_type, exc, tb) -> None:
         pass
 
 
-def run_gui() -> int:
+def run_gui(measure_startup: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     configure(app)
     sys.excepthook = _excepthook
     from ui.main_window import MainWindow
 
+    import time
+
     window = MainWindow()
-    if not window.open_store():
-        return 1
     window.show()
+    app.processEvents()  # the start window is on screen now
+    shown = time.time()
+    if not window.open_store():  # then the database and the list of reports
+        return 1
+    if measure_startup:
+        # benchmarks: when the window was on screen, when its list was filled
+        if sys.stdout is not None:
+            print(f"shown {shown:.4f}", flush=True)
+            print(f"ready {time.time():.4f}", flush=True)
+        window.close()
+        return 0
     return app.exec()

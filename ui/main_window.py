@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from model.errors import UserError
-from model.outline import OutlineCatalog
 from model.paths import database_path, ensure_data_dir
-from model.report import default_identity
-from model.session import ReportSession
-from model.store import DraftStore
-from ui import msgbox
-from ui.editor import ReportEditor
 from ui.start_page import StartPage
 
-log = logging.getLogger("tongket")
+# The store (sqlite-utils), the outline files and the editor are loaded after
+# the start window is on screen (see ui/app.py), so that it appears at once.
 
 
 class MainWindow(QMainWindow):
@@ -24,9 +17,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("TongKet - Soạn báo cáo tổng kết")
         self.resize(1100, 720)
-        self.store: DraftStore | None = None
-        self.catalog: OutlineCatalog | None = None
-        self.editor: ReportEditor | None = None
+        self.store = None  # model.store.DraftStore
+        self.catalog = None  # model.outline.OutlineCatalog
+        self.editor = None  # ui.editor.ReportEditor
         self.stack = QStackedWidget()
         self.start = StartPage()
         self.stack.addWidget(self.start)
@@ -47,6 +40,11 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- data ---
     def open_store(self) -> bool:
+        from ui import msgbox
+
+        from model.outline import OutlineCatalog
+        from model.store import DraftStore
+
         try:
             ensure_data_dir()
             self.store = DraftStore(database_path())
@@ -69,12 +67,21 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------- actions ---
     def create_report(self) -> None:
+        from model.report import default_identity
+
         outline = self.catalog.default()
         rid = self.store.create_report(outline, default_identity(outline))
-        log.info("created report %s", rid)
+        import logging
+
+        logging.getLogger("tongket").info("created report %s", rid)
         self.open_report(rid)
 
     def open_report(self, report_id: int) -> None:
+        from ui import msgbox
+
+        from model.session import ReportSession
+        from ui.editor import ReportEditor
+
         try:
             report = self.store.get_report(report_id)
             outline = self.catalog.get(report.outline_id, report.outline_version)
@@ -125,6 +132,8 @@ class MainWindow(QMainWindow):
         return self.receive_window
 
     def delete_report(self, report_id: int) -> None:
+        from ui import msgbox
+
         report = self.store.get_report(report_id)
         name = report.identity.unit or "chưa ghi đơn vị"
         if not msgbox.ask(self, f"Xóa báo cáo của “{name}”? Không thể lấy lại sau khi xóa.",
@@ -134,6 +143,8 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def closeEvent(self, event) -> None:
+        from ui import msgbox
+
         if self.editor is not None and not self.editor.save_now():
             if not msgbox.ask(self, "Chưa lưu được những thay đổi mới nhất. Vẫn đóng TongKet?",
                               yes="Vẫn đóng", no="Ở lại"):

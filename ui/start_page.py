@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from model.report import progress, short_date
 
 COLUMNS = ["Đơn vị báo cáo", "Ngày báo cáo", "Tiến độ", "Hạn nộp", "Sửa lần cuối"]
 
@@ -58,6 +57,8 @@ class StartPage(QWidget):
         self._update_buttons()
 
     def populate(self, reports, catalog) -> None:
+        from model.report import progress, short_date
+
         self.table.setRowCount(0)
         for report in reports:
             row = self.table.rowCount()

@@ -73,3 +73,44 @@ def test_main_windows_have_no_english(qtbot, data_dir, no_dialogs):
             assert not ENGLISH.search(text), text
         dialog.close()
     w.close()
+
+
+def test_file_dialog_and_progress_are_vietnamese(qtbot):
+    from PySide6.QtWidgets import QComboBox, QFileDialog, QProgressDialog
+
+    for mode in (QFileDialog.ExistingFiles, QFileDialog.Directory):
+        dialog = QFileDialog(None, "Chọn tệp")
+        dialog.setOption(QFileDialog.DontUseNativeDialog)
+        dialog.setFileMode(mode)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        texts = visible_texts(dialog)
+        for combo in dialog.findChildren(QComboBox):
+            texts += [combo.itemText(i) for i in range(combo.count())]
+        assert any("Tên tệp" in t or "Thư mục" in t for t in texts), texts
+        for text in texts:
+            if text.startswith("/"):
+                continue  # a path, not a word of the interface
+            assert not ENGLISH.search(text), text
+        dialog.close()
+    progress = QProgressDialog("Đang xuất báo cáo…", "", 0, 0)
+    qtbot.addWidget(progress)
+    progress.setCancelButton(None)
+    for text in visible_texts(progress):
+        assert not ENGLISH.search(text), text
+
+
+def test_our_message_boxes(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import msgbox
+
+    seen = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: seen.append(
+        [b.text() for b in self.buttons()] + [self.windowTitle(), self.text()]) or 0)
+    msgbox.information(None, "Đã xuất báo cáo.")
+    msgbox.ask(None, "Xóa báo cáo?")
+    assert seen[0][0] == "Đồng ý" and set(seen[1][:2]) == {"Có", "Không"}
+    for texts in seen:
+        for text in texts:
+            assert not ENGLISH.search(text), text
