@@ -25,6 +25,18 @@ from model.text import clean, clean_line
 APP_ID = "TongKet"
 
 
+class DamagedDatabase(UserError):
+    """The file is a TongKet database that fails its check, or no database at all."""
+
+
+class ForeignDatabase(UserError):
+    """A database of another program: never touched."""
+
+
+class NewerDatabase(UserError):
+    """Written by a newer TongKet: never touched."""
+
+
 def _m1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE app_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute("INSERT INTO app_info (key, value) VALUES ('application', ?)", [APP_ID])
@@ -109,7 +121,24 @@ def _m3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_m1, _m2, _m3]
+def _m4(db: sqlite_utils.Database) -> None:
+    """Earlier versions of each text, so that text deleted by mistake comes back."""
+    db.execute(
+        """CREATE TABLE answer_history (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            field_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX answer_history_field ON answer_history (report_id, field_id, id)")
+
+
+MIGRATIONS = [_m1, _m2, _m3, _m4]
+HISTORY_KEEP = 50  # versions kept per field
+HISTORY_EVERY = dt.timedelta(minutes=10)  # at most one version per field in this time…
+HISTORY_BIG_CUT = 0.5  # …unless the text lost more than half of itself
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -166,27 +195,27 @@ class DraftStore:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = set(db.table_names())
             if version > SCHEMA_VERSION:
-                raise UserError(
+                raise NewerDatabase(
                     "Tệp dữ liệu này do phiên bản TongKet mới hơn tạo ra. "
                     "Hãy dùng phiên bản TongKet mới nhất để mở."
                 )
             if version == 0 and tables:
-                raise UserError(
+                raise ForeignDatabase(
                     "Tệp dữ liệu không phải của TongKet. TongKet không ghi đè lên tệp này; "
                     "hãy chọn thư mục dữ liệu khác."
                 )
             if version > 0:
+                check = db.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise DamagedDatabase(
+                        "Tệp dữ liệu của TongKet bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
+                    )
                 row = db.execute("SELECT value FROM app_info WHERE key='application'").fetchone() \
                     if "app_info" in tables else None
                 if not row or row[0] != APP_ID:
-                    raise UserError(
+                    raise ForeignDatabase(
                         "Tệp dữ liệu không phải của TongKet. TongKet không ghi đè lên tệp này; "
                         "hãy chọn thư mục dữ liệu khác."
-                    )
-                check = db.execute("PRAGMA quick_check").fetchone()[0]
-                if check != "ok":
-                    raise UserError(
-                        "Tệp dữ liệu của TongKet bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
                     )
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
@@ -197,13 +226,17 @@ class DraftStore:
             raise
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise UserError(
+            raise DamagedDatabase(
                 "Tệp dữ liệu của TongKet bị hỏng hoặc không phải tệp dữ liệu. "
                 "Hãy khôi phục từ bản sao lưu gần nhất."
             ) from exc
         return db
 
     def _migrate(self, db: sqlite_utils.Database, version: int) -> None:
+        if 0 < version < SCHEMA_VERSION:
+            from model.backup import make_backup
+
+            make_backup(db.conn, f"truoc-nang-cap-v{version}")
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with db.atomic():
                 MIGRATIONS[number - 1](db)
@@ -296,6 +329,7 @@ class DraftStore:
         with self.db.atomic():
             self._require(report_id)
             self.db.execute("DELETE FROM answers WHERE report_id = ?", [report_id])
+            self.db.execute("DELETE FROM answer_history WHERE report_id = ?", [report_id])
             self.db.execute("DELETE FROM reports WHERE id = ?", [report_id])
 
     def set_current_section(self, report_id: int, section_id: str | None) -> None:
@@ -333,6 +367,40 @@ class DraftStore:
                             [self.unit_key(unit), fingerprint])
 
     # ----------------------------------------------------------- answers ---
+    def _maybe_keep_version(self, report_id: int, field_id: str, old: str, new: str, stamp: str) -> None:
+        """Keep the text as it was before this change: at most one version per
+        field every 10 minutes, but always before a cut of more than half."""
+        last = self.db.execute(
+            "SELECT saved_at FROM answer_history WHERE report_id = ? AND field_id = ? ORDER BY id DESC LIMIT 1",
+            [report_id, field_id]).fetchone()
+        big_cut = len(new) < len(old) * HISTORY_BIG_CUT
+        if last is not None and not big_cut:
+            try:
+                age = dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(last[0])
+            except ValueError:
+                age = HISTORY_EVERY
+            if age < HISTORY_EVERY:
+                return
+        self.db.execute("INSERT INTO answer_history (report_id, field_id, value, saved_at) VALUES (?, ?, ?, ?)",
+                        [report_id, field_id, old, stamp])
+        self.db.execute(
+            "DELETE FROM answer_history WHERE report_id = ? AND field_id = ? AND id NOT IN "
+            "(SELECT id FROM answer_history WHERE report_id = ? AND field_id = ? ORDER BY id DESC LIMIT ?)",
+            [report_id, field_id, report_id, field_id, HISTORY_KEEP])
+
+    def keep_version(self, report_id: int, field_id: str, text: str) -> None:
+        """Keep text as a version now (before the clerk brings back an older one)."""
+        if text.strip():
+            with self.db.atomic():
+                self.db.execute("INSERT INTO answer_history (report_id, field_id, value, saved_at) "
+                                "VALUES (?, ?, ?, ?)", [report_id, field_id, clean(text), now_iso()])
+
+    def history(self, report_id: int, field_id: str) -> list[tuple[int, str, str]]:
+        """(id, saved_at, text) of earlier versions, newest first."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, saved_at, value FROM answer_history WHERE report_id = ? AND field_id = ? ORDER BY id DESC",
+            [report_id, field_id])]
+
     def get_answers(self, report_id: int) -> dict[str, str]:
         return {
             fid: value
@@ -357,6 +425,8 @@ class DraftStore:
                 ).fetchone()
                 if cur is not None and cur[0] == value:
                     continue
+                if cur is not None and cur[0].strip():
+                    self._maybe_keep_version(report_id, field_id, cur[0], value, stamp)
                 self.db.execute(
                     "INSERT INTO answers (report_id, field_id, value, updated_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(report_id, field_id) DO UPDATE SET value = excluded.value, "

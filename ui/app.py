@@ -88,11 +88,32 @@ def run_gui(measure_startup: bool = False) -> int:
 
     import time
 
+    from model.paths import ensure_data_dir
+    from ui.instance import SingleInstance
+
+    try:
+        folder = ensure_data_dir()
+    except OSError:
+        from ui import msgbox
+
+        msgbox.error(None, "Không tạo được thư mục dữ liệu của TongKet. Hãy kiểm tra quyền ghi trên máy.")
+        return 1
+    instance = SingleInstance(folder)
+    if not instance.acquire():
+        # the same data folder is open in another TongKet: bring it forward
+        from ui import msgbox
+
+        instance.wake_other()
+        msgbox.information(None, "TongKet đang mở ở một cửa sổ khác; cửa sổ đó đã được đưa lên trước. "
+                                 "Hãy dùng cửa sổ đó.")
+        return 0
     window = MainWindow()
     window.show()
     app.processEvents()  # the start window is on screen now
     shown = time.time()
+    instance.wake.connect(window.bring_to_front)
     if not window.open_store():  # then the database and the list of reports
+        instance.release()
         return 1
     if measure_startup:
         # benchmarks: when the window was on screen, when its list was filled
@@ -100,5 +121,17 @@ def run_gui(measure_startup: bool = False) -> int:
             print(f"shown {shown:.4f}", flush=True)
             print(f"ready {time.time():.4f}", flush=True)
         window.close()
+        instance.release()
         return 0
-    return app.exec()
+    from model import settings
+
+    if settings.get("running"):
+        window.after_unclean_exit(settings.get("last_report"))
+    settings.put("running", True)
+    # logging off or shutting Windows down: save first
+    app.commitDataRequest.connect(lambda _manager: window.save_editor())
+    app.aboutToQuit.connect(window.save_editor)
+    code = app.exec()
+    settings.put("running", False)
+    instance.release()
+    return code

@@ -155,6 +155,7 @@ class ReportEditor(QWidget):
             else:
                 page = SectionPage(self.session, self.session.section(page_id))
                 page.text_edited.connect(self._text_edited)
+                page.history_requested.connect(self.show_history)
             page.edited.connect(self._edited)
             self.pages[page_id] = page
             self.stack.addWidget(page)
@@ -242,6 +243,22 @@ class ReportEditor(QWidget):
         self.save_error = message
         self.saved_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.saved_label.setText(message)
+
+    def show_history(self, field_id: str) -> None:
+        from ui import history_dialog
+
+        self.save_now()
+        store, rid = self.session.store, self.session.report_id
+        section = self.session.outline.section_of(field_id)
+        field = self.session.outline.field(field_id)
+        title = section.title if field.label == "Nội dung" else f"{section.title} — {field.label}"
+        chosen = history_dialog.choose_version(self, title, store.history(rid, field_id))
+        if chosen is None:
+            return
+        editor = self.pages[section.id].editors[field_id]
+        store.keep_version(rid, field_id, editor.toPlainText())
+        editor.setPlainText(chosen)
+        self.save_now()
 
     def export(self, draft: bool) -> None:
         from ui.export_actions import export_report

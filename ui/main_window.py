@@ -33,6 +33,12 @@ class MainWindow(QMainWindow):
         self.verify_button.clicked.connect(self.open_verify)
         self.receive_button = QPushButton("Nhận báo cáo của cấp dưới")
         self.receive_button.clicked.connect(self.open_receive)
+        self.backup_button = QPushButton("Sao lưu")
+        self.restore_button = QPushButton("Khôi phục")
+        self.backup_button.clicked.connect(self.make_backup)
+        self.restore_button.clicked.connect(lambda: self.restore_backup())
+        self.start.extra_buttons.addWidget(self.backup_button)
+        self.start.extra_buttons.addWidget(self.restore_button)
         self.start.extra_buttons.addWidget(self.verify_button)
         self.start.extra_buttons.addWidget(self.receive_button)
         self.verify_window = None
@@ -42,12 +48,16 @@ class MainWindow(QMainWindow):
     def open_store(self) -> bool:
         from ui import msgbox
 
+        from model import backup
         from model.outline import OutlineCatalog
-        from model.store import DraftStore
+        from model.store import DamagedDatabase, DraftStore
 
         try:
             ensure_data_dir()
             self.store = DraftStore(database_path())
+        except DamagedDatabase as exc:
+            if not self._recover_damaged(exc):
+                return False
         except UserError as exc:
             msgbox.error(self, exc.message)
             return False
@@ -55,12 +65,119 @@ class MainWindow(QMainWindow):
             msgbox.error(self, "Không tạo được thư mục dữ liệu của TongKet. "
                                "Hãy kiểm tra quyền ghi trên máy hoặc chọn thư mục khác.")
             return False
+        try:
+            backup.daily_backup(self.store.db.conn)
+        except UserError as exc:
+            self.start.hint.setText(exc.message)
         self.catalog = OutlineCatalog()
         if self.catalog.errors:
             msgbox.warning(self, "Có tệp đề cương bị lỗi nên chưa dùng được.",
                            "\n".join(self.catalog.errors))
         self.refresh()
         return True
+
+    def _recover_damaged(self, exc) -> bool:
+        """A damaged database is never overwritten: it is set aside, and the
+        newest good backup is restored if the clerk agrees."""
+        from ui import msgbox
+
+        from model import backup
+        from model.store import DraftStore
+
+        good = backup.newest_good_backup()
+        if good is not None:
+            when = good.path.name[len(backup.PREFIX):][:13]
+            when = f"{when[6:8]}/{when[4:6]}/{when[:4]} {when[9:11]}:{when[11:13]}"
+            question = (f"{exc.message}\n\nKhôi phục bản sao lưu gần nhất (lúc {when}, {good.reports} báo cáo)? "
+                        "Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.")
+            if not msgbox.ask(self, question, yes="Khôi phục", no="Thoát"):
+                return False
+        elif not msgbox.ask(self, f"{exc.message}\n\nChưa có bản sao lưu nào. Tạo tệp dữ liệu mới? "
+                                  "Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.",
+                            yes="Tạo tệp mới", no="Thoát"):
+            return False
+        try:
+            aside = backup.set_aside(database_path())
+            if good is not None:
+                backup.restore_into(good.path, database_path())
+            self.store = DraftStore(database_path())
+        except (UserError, OSError) as err:
+            msgbox.error(self, getattr(err, "message", "Không khôi phục được tệp dữ liệu. "
+                                                       "Hãy liên hệ cán bộ kỹ thuật."))
+            return False
+        msgbox.information(self, "Đã khôi phục dữ liệu." if good else "Đã tạo tệp dữ liệu mới.",
+                           f"Tệp bị hỏng được giữ tại: {aside}")
+        return True
+
+    def make_backup(self) -> None:
+        from ui import msgbox
+        from ui.export_actions import choose_folder
+
+        from model import backup
+
+        folder = choose_folder(self, "Chọn thư mục lưu bản sao lưu")
+        if not folder:
+            return
+        self.save_editor()
+        try:
+            path = backup.export_backup(self.store.db.conn, folder)
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+            return
+        msgbox.information(self, f"Đã sao lưu toàn bộ dữ liệu vào tệp:\n{path}")
+
+    def restore_backup(self, path: str | None = None) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui import msgbox
+
+        from model import backup
+        from model.store import DraftStore
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp sao lưu", "",
+                                                  "Bản sao lưu TongKet (*.sqlite3)",
+                                                  options=QFileDialog.DontUseNativeDialog)
+            if not path:
+                return False
+        try:
+            info = backup.check_backup(path)
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+            return False
+        if not msgbox.ask(self, f"Khôi phục dữ liệu từ bản sao lưu này ({info.reports} báo cáo)? "
+                                "Dữ liệu hiện tại được giữ thành một bản sao lưu khác trước khi thay.",
+                          yes="Khôi phục", no="Không"):
+            return False
+        self.close_editor()
+        self.store.close()
+        self.store = None
+        try:
+            backup.restore(info.path)
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+        self.store = DraftStore(database_path())
+        self.refresh()
+        msgbox.information(self, "Đã khôi phục dữ liệu từ bản sao lưu.")
+        return True
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def after_unclean_exit(self, last_report) -> None:
+        """TongKet was killed or lost power last time: say so in one line and
+        reopen the report where the clerk was."""
+        self.start.hint.setText("Lần trước TongKet bị tắt đột ngột. Mọi nội dung đã được lưu tự động; "
+                                "báo cáo đang soạn được mở lại đúng chỗ.")
+        if isinstance(last_report, int) and last_report in self.store.report_ids():
+            self.open_report(last_report)
+            if self.editor is not None:
+                self.editor.saved_label.setText("Đã mở lại sau lần tắt đột ngột; không mất nội dung đã lưu.")
+
+    def save_editor(self) -> bool:
+        return self.editor.save_now() if self.editor is not None else True
 
     def refresh(self) -> None:
         self.start.populate(self.store.list_reports(), self.catalog)
@@ -91,6 +208,9 @@ class MainWindow(QMainWindow):
             return
         self.close_editor()
         self.editor = ReportEditor(session)
+        from model import settings
+
+        settings.put("last_report", report_id)
         self.editor.closed.connect(self.close_editor)
         self.stack.addWidget(self.editor)
         self.stack.setCurrentWidget(self.editor)
@@ -102,6 +222,9 @@ class MainWindow(QMainWindow):
             return
         editor, self.editor = self.editor, None
         editor.save_now()
+        from model import settings
+
+        settings.put("last_report", None)
         self.stack.removeWidget(editor)
         editor.deleteLater()
         self.setWindowTitle("TongKet - Soạn báo cáo tổng kết")

@@ -143,12 +143,14 @@ class SectionPage(_ScrollPage):
     """One outline section: heading, guidance, text editors, statistics."""
 
     text_edited = Signal(str, object)  # field id, editor widget
+    history_requested = Signal(str)  # field id
 
     def __init__(self, session: ReportSession, section: Section, parent=None):
         super().__init__(parent)
         self.session = session
         self.section = section
         self.editors: dict[str, QPlainTextEdit] = {}
+        self.history_buttons: dict[str, QPushButton] = {}
         self.stat_edits: dict[str, QLineEdit] = {}
         self.stat_errors: dict[str, QLabel] = {}
 
@@ -172,6 +174,12 @@ class SectionPage(_ScrollPage):
             editor.textChanged.connect(lambda fid=f.id, e=editor: self.text_edited.emit(fid, e))
             self.editors[f.id] = editor
             self.body.addWidget(editor)
+            versions = QPushButton("Xem các phiên bản trước")
+            versions.setObjectName(f"history:{f.id}")
+            versions.setToolTip("Lấy lại nội dung đã xóa hoặc sửa nhầm")
+            versions.clicked.connect(lambda _=False, fid=f.id: self.history_requested.emit(fid))
+            self.history_buttons[f.id] = versions
+            self.body.addWidget(versions, 0, Qt.AlignRight)
 
         if section.stats:
             box = QGroupBox("Số liệu thống kê")
