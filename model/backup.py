@@ -113,6 +113,8 @@ def check_backup(path: str | Path) -> BackupInfo:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise UserError("Không mở được tệp sao lưu.") from exc
+    # a damaged file can hold bytes that are not UTF-8, even in check messages
+    conn.text_factory = lambda b: b.decode("utf-8", "replace")
     try:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise UserError("Tệp sao lưu bị hỏng, không dùng được. Hãy chọn bản sao lưu khác.")
@@ -125,7 +127,7 @@ def check_backup(path: str | Path) -> BackupInfo:
         if version < 1 or not row or row[0] != APP_ID:
             raise UserError("Tệp đã chọn không phải bản sao lưu của TongKet.")
         reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, ValueError, TypeError) as exc:
         raise UserError("Tệp sao lưu bị hỏng, không dùng được. Hãy chọn bản sao lưu khác.") from exc
     finally:
         conn.close()

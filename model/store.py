@@ -189,6 +189,8 @@ class DraftStore:
                 "Không mở được tệp dữ liệu của TongKet. Hãy kiểm tra thư mục dữ liệu "
                 "còn tồn tại và không ở chế độ chỉ đọc."
             ) from exc
+        # damaged files can hold bytes that are not UTF-8: never a crash for that
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")
         db = sqlite_utils.Database(conn, execute_plugins=False)
         try:
             db.execute("PRAGMA busy_timeout = 5000")
@@ -224,7 +226,7 @@ class DraftStore:
         except UserError:
             conn.close()
             raise
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, ValueError) as exc:
             conn.close()
             raise DamagedDatabase(
                 "Tệp dữ liệu của TongKet bị hỏng hoặc không phải tệp dữ liệu. "

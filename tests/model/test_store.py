@@ -99,3 +99,4 @@ def test_every_released_schema_upgrades(tmp_path, outline):
         assert reports and reports[0].identity.unit == "ĐẢNG ỦY XÃ HÒA AN"
         assert reports[0].answers["dan_so"] == "12.345"
         s.close()
+    assert {f.name for f in fixtures} >= {f"schema-v{n}.sqlite3" for n in range(1, SCHEMA_VERSION + 1)}
