@@ -117,25 +117,17 @@ def _cell_para(cell, text, *, size, bold=False, italic=False, underline=False, a
     return p
 
 
-def _no_borders(table) -> None:
+def _borders(table, visible: bool = True) -> None:
+    """Thin black borders on every edge, or none at all (layout tables)."""
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
-
-
-def _borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
+        el.set(qn("w:val"), "single" if visible else "nil")
+        if visible:
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
         borders.append(el)
     tbl_pr.append(borders)
 
@@ -212,7 +204,7 @@ def _setup(doc) -> None:
 def _header_block(doc, ident: Identity) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    _borders(table, visible=False)
     left_w, right_w = STYLE["header_left_width"], STYLE["header_right_width"]
     _widths(table, (left_w, right_w))
     top_left, top_right = table.rows[0].cells
@@ -328,7 +320,7 @@ def _appendix(doc, data: ReportData, values, draft: bool) -> None:
 def _signature(doc, ident: Identity, fingerprint: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    _borders(table, visible=False)
     _widths(table, (STYLE["sign_left_width"], STYLE["sign_right_width"]))
     left, right = table.rows[0].cells
     _cell_para(left, "Nơi nhận:", size=STYLE["recipients_title_size"], underline=True, align="left",

@@ -201,18 +201,6 @@ def restore_into(source: Path, db_path: Path) -> None:
             side = Path(str(db_path) + suffix)
             if side.exists():
                 side.unlink()
-        fd, tmp = tempfile.mkstemp(prefix="~khoi-phuc-", suffix=".tmp", dir=str(db_path.parent))
-        os.close(fd)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-            os.replace(tmp, db_path)
-            tmp = None
-        finally:
-            if tmp and os.path.exists(tmp):
-                os.unlink(tmp)
+        _copy_into(src, db_path)
     finally:
         src.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from model.numbers import parse_stat
 from model.outline import Outline, Section, StatField
-from model.text import clean, clean_line
+from model.text import clean_line
 
 POSITIONS = ("BÍ THƯ", "PHÓ BÍ THƯ")
 ON_BEHALF = ("T/M ĐẢNG ỦY", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")

@@ -7,15 +7,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog
 
 from export.docx_report import MissingContent, check_final
 from export.report_export import ExportResult, export_files, load_report_data
 from model import settings
 from model.errors import UserError
 from ui import msgbox
+from ui.widgets import busy, done_busy
 from ui.worker import run_in_thread
 
 log = logging.getLogger("tongket")
@@ -36,22 +37,31 @@ def open_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def export_report(parent, editor, draft: bool, done=None) -> None:
-    """editor: the ReportEditor (its edits are saved first)."""
+def saved_report_data(parent, editor, final: bool):
+    """Save the editor, read the report back; for a final export, refuse with
+    the list of what is missing.  None (after telling the clerk) if not."""
     if not editor.save_now():
         msgbox.error(parent, "Chưa lưu được những thay đổi mới nhất nên chưa xuất báo cáo. "
                              "Hãy xem dòng thông báo ở cuối cửa sổ rồi thử lại.")
-        return
+        return None
     window = editor.window()
     try:
         data = load_report_data(window.store, window.catalog, editor.session.report_id)
-        if not draft:
+        if final:
             check_final(data)
     except MissingContent as exc:
         msgbox.warning(parent, exc.message)
-        return
+        return None
     except UserError as exc:
         msgbox.error(parent, exc.message)
+        return None
+    return data
+
+
+def export_report(parent, editor, draft: bool, done=None) -> None:
+    """editor: the ReportEditor (its edits are saved first)."""
+    data = saved_report_data(parent, editor, final=not draft)
+    if data is None:
         return
     title = "Chọn thư mục lưu bản nháp" if draft else "Chọn thư mục lưu báo cáo"
     folder = choose_folder(parent, title)
@@ -59,16 +69,10 @@ def export_report(parent, editor, draft: bool, done=None) -> None:
         return
     settings.put("last_export_folder", folder)
 
-    progress = QProgressDialog("Đang xuất báo cáo…", "", 0, 0, parent)
-    progress.setWindowTitle("TongKet")
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.show()
+    progress = busy(parent, "Đang xuất báo cáo…")
 
     def ok(result: ExportResult) -> None:
-        progress.close()
-        progress.deleteLater()
+        done_busy(progress)
         log.info("exported report %s (draft=%s)", data.report_id, draft)
         kind = "bản nháp" if draft else "báo cáo"
         if msgbox.ask(parent, f"Đã xuất {kind} vào thư mục {result.docx.parent}:\n"
@@ -79,8 +83,7 @@ def export_report(parent, editor, draft: bool, done=None) -> None:
             done(result)
 
     def fail(exc: Exception) -> None:
-        progress.close()
-        progress.deleteLater()
+        done_busy(progress)
         if isinstance(exc, UserError):
             msgbox.error(parent, exc.message)
         else:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QPlainTextEdit, QProgressDialog, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit,
+                               QPushButton, QTableWidgetItem, QVBoxLayout)
 
 from model import settings
 from model.errors import UserError
@@ -19,6 +18,7 @@ from model.receiving import STATUS_BAD, STATUS_MISSING, STATUS_OK, ReceivingStor
 from model.report import short_date
 from ui import msgbox
 from ui.export_actions import choose_folder, open_folder
+from ui.widgets import busy, done_busy, row_table
 from ui.worker import run_in_thread
 
 log = logging.getLogger("tongket")
@@ -154,15 +154,7 @@ class ReceiveWindow(QDialog):
         hint = QLabel("Kéo thả các tệp .zip hoặc cả thư mục (ổ USB) vào đây, hoặc dùng các nút bên dưới.")
         hint.setWordWrap(True)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("status-board")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table = row_table(COLUMNS, "status-board", stretch=1)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.view_unit(r))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -269,17 +261,11 @@ class ReceiveWindow(QDialog):
     def receive(self, paths, done=None) -> None:
         if not paths:
             return
-        progress = QProgressDialog("Đang kiểm tra các tệp nhận được…", "", 0, 0, self)
-        progress.setWindowTitle("TongKet")
-        progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.show()
+        progress = busy(self, "Đang kiểm tra các tệp nhận được…")
         outline = self.outline
 
         def ok(outcomes):
-            progress.close()
-            progress.deleteLater()
+            done_busy(progress)
             self.refresh()
             new = sum(1 for o in outcomes if o.status == "new")
             dup = [o for o in outcomes if o.status == "duplicate"]
@@ -292,8 +278,7 @@ class ReceiveWindow(QDialog):
                 done(outcomes)
 
         def fail(exc):
-            progress.close()
-            progress.deleteLater()
+            done_busy(progress)
             msgbox.error(self, exc.message if isinstance(exc, UserError) else
                          "Không nhận được các tệp đã chọn do lỗi ngoài dự kiến. Hãy thử lại.")
             if done:

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog
-
-from export.docx_report import MissingContent, check_final
-from export.report_export import load_report_data
 from model import settings
 from model.errors import UserError
 from ui import msgbox, signing_dialogs
-from ui.export_actions import choose_folder, open_folder
+from ui.export_actions import choose_folder, open_folder, saved_report_data
+from ui.widgets import busy, done_busy
 from ui.worker import run_in_thread
 
 log = logging.getLogger("tongket")
@@ -54,22 +50,11 @@ def unlock_identity(parent, unit: str, superior: str):
 
 
 def sign_and_export(parent, editor, done=None) -> None:
-    if not editor.save_now():
-        msgbox.error(parent, "Chưa lưu được những thay đổi mới nhất nên chưa ký số. "
-                             "Hãy xem dòng thông báo ở cuối cửa sổ rồi thử lại.")
+    data = saved_report_data(parent, editor, final=True)
+    if data is None:
         return
-    window = editor.window()
-    store = window.store
+    store = editor.window().store
     rid = editor.session.report_id
-    try:
-        data = load_report_data(store, window.catalog, rid)
-        check_final(data)
-    except MissingContent as exc:
-        msgbox.warning(parent, exc.message)
-        return
-    except UserError as exc:
-        msgbox.error(parent, exc.message)
-        return
     ident = unlock_identity(parent, data.identity.unit, data.identity.superior)
     if ident is None:
         return
@@ -79,12 +64,7 @@ def sign_and_export(parent, editor, done=None) -> None:
     settings.put("last_export_folder", folder)
     data.revision = store.bump_revision(rid)
 
-    progress = QProgressDialog("Đang ký số và đóng gói báo cáo…", "", 0, 0, parent)
-    progress.setWindowTitle("TongKet")
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.show()
+    progress = busy(parent, "Đang ký số và đóng gói báo cáo…")
 
     def work():
         from export.package import export_signed
@@ -92,8 +72,7 @@ def sign_and_export(parent, editor, done=None) -> None:
         return export_signed(data, ident, folder)
 
     def ok(result) -> None:
-        progress.close()
-        progress.deleteLater()
+        done_busy(progress)
         files, package = result
         log.info("signed report %s revision %s", rid, data.revision)
         if msgbox.ask(parent, f"Đã ký số và xuất tệp gửi cấp trên:\n{package.path.name}\n"
@@ -106,8 +85,7 @@ def sign_and_export(parent, editor, done=None) -> None:
             done(result)
 
     def fail(exc) -> None:
-        progress.close()
-        progress.deleteLater()
+        done_busy(progress)
         msgbox.error(parent, exc.message if isinstance(exc, UserError) else
                      "Ký số không thành công do lỗi ngoài dự kiến. Bản nháp vẫn còn nguyên; hãy thử lại.")
         if done:

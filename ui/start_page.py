@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ui.widgets import row_table
 
 
 COLUMNS = ["Đơn vị báo cáo", "Ngày báo cáo", "Tiến độ", "Hạn nộp", "Sửa lần cuối"]
@@ -21,16 +22,7 @@ class StartPage(QWidget):
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("reports-table")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        for c in range(1, len(COLUMNS)):
-            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        self.table = row_table(COLUMNS, "reports-table", stretch=0)
         self.table.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 

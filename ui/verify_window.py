@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+                               QTableWidgetItem, QVBoxLayout)
 
 from ui import msgbox
+from ui.widgets import row_table
 from ui.worker import run_in_thread
 
 COLORS = {"valid": "#2e7d32", "unknown_signer": "#e65100"}
@@ -43,15 +43,7 @@ class VerifyWindow(QDialog):
         hint = QLabel("Kéo thả các tệp .zip nhận được vào đây, hoặc bấm “Chọn tệp…”. "
                       "TongKet kiểm tra chữ ký số và từng tệp bên trong, không cần giải nén.")
         hint.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("verdicts")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(COLUMNS, "verdicts")
         self.table.itemSelectionChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)

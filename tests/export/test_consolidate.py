@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from export.consolidate import consolidate
 from export.docx_report import ReportData
-from export.package import MANIFEST, export_signed
+from export.package import export_signed
 from export.receive import import_packages
 from export.report_export import load_report_data
 from export.signing import create_identity

@@ -37,3 +37,17 @@ def no_dialogs(monkeypatch):
         monkeypatch.setattr(msgbox, kind, record(kind))
     shown.answers = answers  # type: ignore[attr-defined]
     return shown
+
+
+@pytest.fixture
+def window(qtbot, data_dir, no_dialogs):
+    """The real main window on a fresh data folder, shown, dialogs recorded."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_store()
+    w.show()
+    yield w
+    if w.store is not None:
+        w.close()

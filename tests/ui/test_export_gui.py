@@ -4,23 +4,13 @@ is missing."""
 
 from pathlib import Path
 
-import pytest
 
 from model import settings
 from model.app import create_sample
 from model.session import REVIEW_PAGE
 from ui import export_actions
-from ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, data_dir, no_dialogs):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_store()
-    yield w
-    if w.store is not None:
-        w.close()
 
 
 def _export(qtbot, editor, draft):

@@ -1,8 +1,6 @@
 """The upper level in the GUI: receive a folder, status board, read-only
 view, trust a signer, consolidate."""
 
-from pathlib import Path
-
 import pytest
 
 from export.docx_report import ReportData
@@ -10,7 +8,7 @@ from export.package import export_signed
 from export.signing import create_identity
 from model import paths
 from model.outline import default_outline
-from model.receiving import STATUS_BAD, STATUS_MISSING, STATUS_OK
+from model.receiving import STATUS_MISSING, STATUS_OK
 from model.sample import make_sample
 from ui import receive_window
 from ui.main_window import MainWindow

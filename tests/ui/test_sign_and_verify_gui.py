@@ -3,27 +3,17 @@ shown), then check received files in 'Kiểm tra tệp báo cáo'."""
 
 import zipfile
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from export.signing import has_identity
 from model.app import create_sample
 from model.session import REVIEW_PAGE
-from ui import export_actions, sign_actions, signing_dialogs
-from ui.main_window import MainWindow
+from ui import sign_actions, signing_dialogs
 
 PASS = "mật khẩu đơn vị"
 
 
-@pytest.fixture
-def window(qtbot, data_dir, no_dialogs):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_store()
-    yield w
-    if w.store is not None:
-        w.close()
 
 
 def _sign(qtbot, editor):

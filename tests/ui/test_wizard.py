@@ -3,7 +3,6 @@ reopen, find everything again."""
 
 import unicodedata
 
-import pytest
 from PySide6.QtCore import Qt
 
 from model.session import IDENTITY_PAGE, REVIEW_PAGE
@@ -13,15 +12,6 @@ from ui.main_window import MainWindow
 TEXT = "Đảng ủy xã đã tổ chức 12 hội nghị quán triệt Nghị quyết số 25-NQ/TW; ỗ ặ ữ ỹ."
 
 
-@pytest.fixture
-def window(qtbot, data_dir, no_dialogs):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    assert w.open_store()
-    w.show()
-    yield w
-    if w.store is not None:
-        w.close()
 
 
 def _reopen(qtbot, window):

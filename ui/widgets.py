@@ -1,0 +1,41 @@
+"""Small widget helpers shared by the windows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableWidget
+
+
+def row_table(columns: list[str], name: str, stretch: int | None = None) -> QTableWidget:
+    """A read-only table selecting whole rows, columns sized to their content,
+    one column (or the last) taking the rest of the width."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.Stretch)
+    return table
+
+
+def busy(parent, text: str) -> QProgressDialog:
+    """A modal 'please wait' with no button (the work cannot be half done)."""
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setWindowTitle("TongKet")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+    return progress
+
+
+def done_busy(progress: QProgressDialog) -> None:
+    progress.close()
+    progress.deleteLater()
