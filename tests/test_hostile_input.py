@@ -20,7 +20,10 @@ from model.outline import OutlineError, parse_outline
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = (ROOT / "resources" / "outlines" / "nq25-kl43.toml").read_bytes()
 SMALL = (ROOT / "tests" / "data" / "small-outline.toml").read_bytes()
-COMMON = hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomised: CI runs the same examples every time (no flaky runs); run with
+# TONGKET_HYPOTHESIS_RANDOM=1 to explore new ones locally
+COMMON = hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                   derandomize=os.environ.get("TONGKET_HYPOTHESIS_RANDOM") != "1")
 
 
 def _mutate(blob: bytes, ops) -> bytes:
@@ -126,8 +129,8 @@ def test_package_verifier_random_zips(members):
                 seen.add(name)
                 try:
                     zf.writestr(name, blob)
-                except (ValueError, UnicodeEncodeError):
-                    pass
+                except (ValueError, UnicodeEncodeError, IndexError):
+                    pass  # zipfile itself refuses some names ("/", "", …)
         before = _snapshot(tmp)
         assert not verify_package(path).intact
         assert _snapshot(tmp) == before
