@@ -26,7 +26,7 @@ def test_kill_while_typing_loses_at_most_the_autosave_delay(tmp_path):
     rid = out.stdout.strip().splitlines()[-1]
     rng = random.Random(1)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    for round_ in range(int(os.environ.get("TONGKET_KILL_ROUNDS", "6"))):
+    for round_ in range(int(os.environ.get("TONGKET_KILL_ROUNDS", "10"))):
         child = subprocess.Popen([sys.executable, str(CHILD), str(data), rid, f"v{round_}"], stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True, env=env)
         assert child.stdout.readline().strip() == "ready"
