@@ -33,6 +33,10 @@ class MainWindow(QMainWindow):
         self.verify_button.clicked.connect(self.open_verify)
         self.receive_button = QPushButton("Nhận báo cáo của cấp dưới")
         self.receive_button.clicked.connect(self.open_receive)
+        self.outline_button = QPushButton("Nạp đề cương mới…")
+        self.outline_button.setToolTip("Dùng tệp đề cương (.toml) do cấp trên gửi cho đợt tổng kết khác")
+        self.outline_button.clicked.connect(lambda: self.install_outline())
+        self.start.extra_buttons.addWidget(self.outline_button)
         self.backup_button = QPushButton("Sao lưu")
         self.restore_button = QPushButton("Khôi phục")
         self.backup_button.clicked.connect(self.make_backup)
@@ -183,10 +187,45 @@ class MainWindow(QMainWindow):
         self.start.populate(self.store.list_reports(), self.catalog)
 
     # ----------------------------------------------------------- actions ---
+    def choose_outline(self):
+        """The outline of the new report: the only one, or the clerk's choice
+        when the province has sent others (outline files in the data folder)."""
+        outlines = sorted(self.catalog.outlines.values(), key=lambda o: (o.id != self.catalog.default().id, o.name))
+        if len(outlines) == 1:
+            return outlines[0]
+        from ui.outline_dialog import ask_outline
+
+        return ask_outline(self, outlines)
+
+    def install_outline(self, path: str | None = None):
+        """'Nạp đề cương mới': check an outline file and keep it in the data folder."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui import msgbox
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp đề cương", "", "Tệp đề cương (*.toml)",
+                                                  options=QFileDialog.DontUseNativeDialog)
+            if not path:
+                return None
+        try:
+            outline = self.catalog.install(path)
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+            return None
+        except OSError:
+            msgbox.error(self, "Không chép được tệp đề cương vào thư mục dữ liệu. Hãy thử lại.")
+            return None
+        msgbox.information(self, f"Đã nạp đề cương: {outline.name}",
+                           f"{len(outline.pages)} mục cần soạn. Khi tạo báo cáo mới, hãy chọn đề cương này.")
+        return outline
+
     def create_report(self) -> None:
         from model.report import default_identity
 
-        outline = self.catalog.default()
+        outline = self.choose_outline()
+        if outline is None:
+            return
         rid = self.store.create_report(outline, default_identity(outline))
         import logging
 

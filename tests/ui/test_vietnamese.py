@@ -61,10 +61,13 @@ def test_main_windows_have_no_english(qtbot, data_dir, no_dialogs):
     w.close_editor()
     from ui.signing_dialogs import PassphraseDialog, SetupDialog
 
+    from model.outline import default_outline
+    from ui.outline_dialog import OutlineDialog
     from ui.receive_window import ExpectedUnitsDialog, ReportViewer
 
     others = [w.open_verify(), SetupDialog(w, "ĐẢNG ỦY XÃ HÒA AN"), PassphraseDialog(w), w.open_receive(),
-              ExpectedUnitsDialog(w, ["Xã Hòa An"]), ReportViewer(w, "Báo cáo của xã Hòa An", "Nội dung")]
+              ExpectedUnitsDialog(w, ["Xã Hòa An"]), ReportViewer(w, "Báo cáo của xã Hòa An", "Nội dung"),
+              OutlineDialog(w, [default_outline()])]
     for dialog in others:
         dialog.show()
         texts = visible_texts(dialog)

@@ -165,3 +165,33 @@ def test_unreadable_database_is_explained(qtbot, data_dir, no_dialogs):
     assert not w.open_store()  # the clerk answers "Thoát"
     assert no_dialogs and no_dialogs[-1][0] == "ask" and "bị hỏng" in no_dialogs[-1][1]
     assert (data_dir / "tongket.sqlite3").read_bytes() == b"\x00garbage" * 500
+
+
+def test_install_an_outline_and_choose_it(qtbot, window, tmp_path, monkeypatch, no_dialogs):
+    from pathlib import Path
+
+    from ui import outline_dialog
+
+    small = Path(__file__).resolve().parents[1] / "data" / "small-outline.toml"
+    broken = tmp_path / "de-cuong-loi.toml"
+    broken.write_text(small.read_text(encoding="utf-8").replace('type = "integer"', 'type = "so"'),
+                      encoding="utf-8")
+    assert window.install_outline(str(broken)) is None
+    assert no_dialogs[-1][0] == "error" and "de-cuong-loi.toml" in no_dialogs[-1][1]
+    assert window.install_outline(str(small)).key == "so-ket-ct05@2"
+    offered = []
+    monkeypatch.setattr(outline_dialog, "ask_outline",
+                        lambda parent, outlines: offered.append([o.key for o in outlines]) or outlines[1])
+    window.create_report()
+    assert offered == [["nq25-kl43-dan-van@1", "so-ket-ct05@2"]]
+    assert window.editor.session.page_ids[1:3] == ["a", "b"]
+
+
+def test_outline_dialog(qtbot):
+    from model.outline import default_outline
+    from ui.outline_dialog import OutlineDialog
+
+    dialog = OutlineDialog(None, [default_outline()])
+    qtbot.addWidget(dialog)
+    assert dialog.chosen().key == "nq25-kl43-dan-van@1"
+    assert "15 mục" in dialog.list.item(0).text()
