@@ -80,8 +80,6 @@ def startup(runs: int, data: Path, rid: int) -> list[tuple[str, float, float]]:
 
 def autosave_and_typing(data: Path, rid: int) -> list[tuple[str, float, float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
-    from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
     from model.paths import set_data_dir
@@ -108,41 +106,10 @@ def autosave_and_typing(data: Path, rid: int) -> list[tuple[str, float, float]]:
         saves.append((time.perf_counter() - t) * 1000)
 
     # continuous typing: one key every 30 ms, measure gaps in a 5 ms heartbeat
-    gaps = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
+    from bench_common import longest_typing_stall
 
-    def beat():
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heart = QTimer()
-    heart.setInterval(5)
-    heart.timeout.connect(beat)
-    heart.start()
-    text = "Đảng ủy xã lãnh đạo thực hiện tốt công tác dân vận. " * 8
-    typer = QTimer()
-    typer.setInterval(30)
-    pos = [0]
-
-    def key():
-        ch = text[pos[0] % len(text)]
-        pos[0] += 1
-        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-            QApplication.sendEvent(text_edit, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
-
-    typer.timeout.connect(key)
-    typer.start()
-    end = time.time() + 6
-    while time.time() < end:
-        app.processEvents()
-        time.sleep(0.001)
-    typer.stop()
-    heart.stop()
+    stall = longest_typing_stall(app, text_edit, "Đảng ủy xã lãnh đạo thực hiện tốt công tác dân vận. ", 6)
     w.close()
-    stall = max(gaps) - 5 if gaps else 0
     return [("autosave of one edited field (ms)", statistics.median(saves), max(saves)),
             ("longest event-loop stall while typing (ms)", stall, stall)]
 

@@ -24,8 +24,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main() -> None:
-    from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
-    from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
     from model import backup, paths
@@ -63,35 +61,9 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
         rows.append(("autosave, 200,000-char sections (ms)", statistics.median(times), max(times)))
 
-        gaps, clock = [], QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
+        from bench_common import longest_typing_stall
 
-        def beat():
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        heart = QTimer()
-        heart.setInterval(5)
-        heart.timeout.connect(beat)
-        heart.start()
-        typer = QTimer()
-        typer.setInterval(30)
-
-        def key():
-            for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-                QApplication.sendEvent(text_edit, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, "ạ"))
-
-        typer.timeout.connect(key)
-        typer.start()
-        end = time.time() + 5
-        while time.time() < end:
-            app.processEvents()
-            time.sleep(0.001)
-        typer.stop()
-        heart.stop()
-        stall = max(gaps) - 5
+        stall = longest_typing_stall(app, text_edit, "ạ", 5)
         rows.append(("longest stall typing in a 200,000-char section (ms)", stall, stall))
         w.close()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QVBoxLayout
+
+from ui.widgets import ok_cancel_row
 
 
 class OutlineDialog(QDialog):
@@ -19,14 +21,7 @@ class OutlineDialog(QDialog):
         self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _i: self.accept())
         layout.addWidget(self.list, 1)
-        ok, cancel = QPushButton("Đồng ý"), QPushButton("Hủy")
-        ok.clicked.connect(self.accept)
-        cancel.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(ok)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        layout.addLayout(ok_cancel_row(self)[0])
 
     def chosen(self):
         row = self.list.currentRow()

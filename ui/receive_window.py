@@ -18,7 +18,7 @@ from model.receiving import STATUS_BAD, STATUS_MISSING, STATUS_OK, ReceivingStor
 from model.report import short_date
 from ui import msgbox
 from ui.export_actions import choose_folder, open_folder
-from ui.widgets import busy, done_busy, row_table
+from ui.widgets import accept_file_drag, busy, done_busy, dropped_paths, ok_cancel_row, row_table
 from ui.worker import run_in_thread
 
 log = logging.getLogger("tongket")
@@ -64,14 +64,7 @@ class ExpectedUnitsDialog(QDialog):
         layout.addLayout(row)
         self.text = QPlainTextEdit("\n".join(current))
         layout.addWidget(self.text, 1)
-        buttons = QHBoxLayout()
-        ok, cancel = QPushButton("Đồng ý"), QPushButton("Hủy")
-        ok.clicked.connect(self.accept)
-        cancel.clicked.connect(self.reject)
-        buttons.addStretch(1)
-        buttons.addWidget(ok)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
+        layout.addLayout(ok_cancel_row(self)[0])
 
     def _take(self) -> None:
         from model.units import communes_of
@@ -238,12 +231,10 @@ class ReceiveWindow(QDialog):
 
     # ------------------------------------------------------------ import ---
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        accept_file_drag(event)
 
     def dropEvent(self, event) -> None:
-        self.receive([Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()])
-        event.acceptProposedAction()
+        self.receive(dropped_paths(event))
 
     def _choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn các tệp báo cáo nhận được", "",

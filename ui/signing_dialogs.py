@@ -8,19 +8,11 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QHBoxLayout, Q
                                QPushButton, QRadioButton, QVBoxLayout)
 
 from export.signing import MIN_PASSPHRASE
+from ui.widgets import ok_cancel_row
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QHBoxLayout:
-    ok = QPushButton(ok_text)
-    cancel = QPushButton("Hủy")
-    ok.setDefault(True)
-    ok.clicked.connect(dialog.accept)
-    cancel.clicked.connect(dialog.reject)
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(ok)
-    row.addWidget(cancel)
-    dialog.ok_button = ok
+    row, dialog.ok_button = ok_cancel_row(dialog, ok_text)
     return row
 
 

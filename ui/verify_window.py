@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPlain
                                QTableWidgetItem, QVBoxLayout)
 
 from ui import msgbox
-from ui.widgets import row_table
+from ui.widgets import accept_file_drag, dropped_paths, row_table
 from ui.worker import run_in_thread
 
 COLORS = {"valid": "#2e7d32", "unknown_signer": "#e65100"}
@@ -68,13 +68,10 @@ class VerifyWindow(QDialog):
 
     # ------------------------------------------------------------- input ---
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        accept_file_drag(event)
 
     def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        self.check(paths)
-        event.acceptProposedAction()
+        self.check(dropped_paths(event))
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp báo cáo nhận được", "",

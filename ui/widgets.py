@@ -39,3 +39,32 @@ def busy(parent, text: str) -> QProgressDialog:
 def done_busy(progress: QProgressDialog) -> None:
     progress.close()
     progress.deleteLater()
+
+
+def ok_cancel_row(dialog, ok_text: str = "Đồng ý"):
+    """The dialog's own Vietnamese buttons, right-aligned; returns (layout, ok)."""
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+    ok = QPushButton(ok_text)
+    cancel = QPushButton("Hủy")
+    ok.setDefault(True)
+    ok.clicked.connect(dialog.accept)
+    cancel.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(ok)
+    row.addWidget(cancel)
+    return row, ok
+
+
+def accept_file_drag(event) -> None:
+    if event.mimeData().hasUrls():
+        event.acceptProposedAction()
+
+
+def dropped_paths(event) -> list:
+    """Local files and folders dropped on a window."""
+    from pathlib import Path
+
+    event.acceptProposedAction()
+    return [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
