@@ -19,15 +19,20 @@ COLORS = {"valid": "#2e7d32", "unknown_signer": "#e65100"}
 COLUMNS = ["Tệp", "Kết quả", "Đơn vị", "Người ký (chứng thư)", "Lần ký"]
 
 
-def verify_with_trust(store, paths):
-    from export.verify import apply_trust, verify_package
+def verify_all(paths):
+    """In a worker thread: no database, only the files."""
+    from export.verify import verify_package
 
-    verdicts = []
-    for p in paths:
-        v = verify_package(p)
+    return [verify_package(p) for p in paths]
+
+
+def apply_trust_list(store, verdicts):
+    """On the main thread: the receiver's trusted signers decide."""
+    from export.verify import apply_trust
+
+    for v in verdicts:
         if v.intact:
             apply_trust(v, store.trusted_fingerprints(v.unit))
-        verdicts.append(v)
     return verdicts
 
 
@@ -90,7 +95,7 @@ class VerifyWindow(QDialog):
 
         def ok(verdicts):
             self.choose.setEnabled(True)
-            self.verdicts.extend(verdicts)
+            self.verdicts.extend(apply_trust_list(self.store, verdicts))
             self._fill()
             if done:
                 done(verdicts)
@@ -99,7 +104,7 @@ class VerifyWindow(QDialog):
             self.choose.setEnabled(True)
             msgbox.error(self, "Không kiểm tra được các tệp đã chọn. Hãy thử lại.")
 
-        run_in_thread(lambda: verify_with_trust(self.store, files), ok, fail, self)
+        run_in_thread(lambda: verify_all(files), ok, fail, self)
 
     # ----------------------------------------------------------- display ---
     def _fill(self) -> None:
