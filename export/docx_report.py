@@ -71,19 +71,25 @@ def _fonts(rpr_parent) -> None:
             del rfonts.attrib[qn(theme)]
 
 
-def _run(paragraph, text: str, size, bold=False, italic=False, underline=False, color=None):
+def _run(paragraph, text: str, size, bold=None, italic=None, underline=None, color=None):
+    """A run in Times New Roman; a property left None is inherited (black,
+    regular: set once on the Normal style), which keeps the XML small."""
     run = paragraph.add_run(text)
     _fonts(run._element)
     f = run.font
     f.size = size
-    f.bold = bold
-    f.italic = italic
-    f.underline = underline
-    f.color.rgb = color or RGBColor(0, 0, 0)
+    if bold is not None:
+        f.bold = bold
+    if italic:
+        f.italic = True
+    if underline:
+        f.underline = True
+    if color is not None:
+        f.color.rgb = color
     return run
 
 
-def _para(container, text: str = "", *, size=None, bold=False, italic=False, underline=False,
+def _para(container, text: str = "", *, size=None, bold=None, italic=False, underline=False,
           align="justify", indent=False, before=None, after=None, color=None, keep_next=False):
     p = container.add_paragraph()
     fmt = p.paragraph_format
@@ -99,7 +105,7 @@ def _para(container, text: str = "", *, size=None, bold=False, italic=False, und
     return p
 
 
-def _cell_para(cell, text, *, size, bold=False, italic=False, underline=False, align="center",
+def _cell_para(cell, text, *, size, bold=None, italic=False, underline=False, align="center",
                first=False, pad=0):
     """A paragraph in a table cell (the cell's own empty paragraph first)."""
     if first and cell.paragraphs and not cell.paragraphs[0].text:
@@ -178,6 +184,7 @@ def _setup(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = STYLE["font"]
     normal.font.size = STYLE["body_size"]
+    normal.font.color.rgb = RGBColor(0, 0, 0)
     _fonts(normal.element)
     # document defaults too, so that tables and headers inherit the font
     defaults = doc.styles.element.find(qn("w:docDefaults"))
@@ -209,7 +216,7 @@ def _header_block(doc, ident: Identity) -> None:
     _widths(table, (left_w, right_w))
     top_left, top_right = table.rows[0].cells
     bottom_left, bottom_right = table.rows[1].cells
-    _cell_para(top_left, ident.superior.upper(), size=STYLE["superior_size"], first=True)
+    _cell_para(top_left, ident.superior.upper(), size=STYLE["superior_size"], bold=False, first=True)
     _cell_para(top_left, ident.unit.upper(), size=STYLE["unit_size"], bold=True)
     _cell_para(top_left, "*", size=STYLE["unit_size"])
     _cell_para(top_right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=STYLE["party_name_size"], bold=True,
