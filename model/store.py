@@ -296,11 +296,11 @@ class DraftStore:
             self.db["reports"].update(report_id, row)
 
     def _require(self, report_id: int) -> dict:
-        row = self.db.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
+        cur = self.db.execute("SELECT * FROM reports WHERE id = ?", [report_id])
+        row = cur.fetchone()
         if row is None:
             raise UserError(f"Không tìm thấy báo cáo số {report_id}. Có thể báo cáo đã bị xóa.")
-        cols = [d[0] for d in self.db.execute("SELECT * FROM reports LIMIT 0").description]
-        return dict(zip(cols, row))
+        return dict(zip([d[0] for d in cur.description], row))
 
     def report_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM reports ORDER BY id")]

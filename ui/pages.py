@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QFrame, QGridL
                                QVBoxLayout, QWidget)
 
 from model.outline import Section
-from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS
+from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS, progress
 from model.session import ReportSession
 
 ERROR_STYLE = "color: #b00020;"
@@ -265,9 +265,7 @@ class ReviewPage(_ScrollPage):
     def refresh(self) -> None:
         missing = self.session.missing()
         self.list.clear()
-        done = sum(1 for s in self.session.outline.pages
-                   if self.session.state(s.id) == "complete")
-        total = len(self.session.outline.pages)
+        done, total = progress(self.session.outline, self.session.answers)
         if not missing:
             self.summary.setText(f"Báo cáo đã đủ nội dung ({done}/{total} mục). "
                                  "Có thể xuất báo cáo.")
