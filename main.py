@@ -7,6 +7,7 @@
     python main.py --data-dir D export REPORT_ID --out DIR --sign --passphrase-file F
     python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new]
     python main.py --data-dir D consolidate FILE_OR_DIR... --out DIR [--expected units.txt]
+    python main.py --data-dir D trust list | add FILE.zip | remove UNIT
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def build_parser():
     c.add_argument("--outline", help="mã đề cương cần tổng hợp, dạng id@phiên-bản")
     c.add_argument("--trust-new", action="store_true",
                    help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
+    t = sub.add_parser("trust", help="danh sách chữ ký số được tin cậy của các đơn vị")
+    tsub = t.add_subparsers(dest="trust_command", required=True)
+    tsub.add_parser("list", help="liệt kê")
+    ta = tsub.add_parser("add", help="tin cậy chữ ký số của một gói báo cáo (sau khi đã so dấu vân tay)")
+    ta.add_argument("file")
+    tr = tsub.add_parser("remove", help="bỏ tin cậy mọi chữ ký số của một đơn vị")
+    tr.add_argument("unit")
     return p
 
 
@@ -75,7 +83,7 @@ def _read_passphrase(path: str | None) -> str:
 
 def _consolidate(args, store, catalog) -> int:
     from export.consolidate import consolidate
-    from export.receive import import_packages
+    from export.receive import import_packages, summarise
     from model.errors import UserError
     from model.receiving import ReceivingStore
 
@@ -85,38 +93,63 @@ def _consolidate(args, store, catalog) -> int:
     else:
         outline = catalog.default()
     rs = ReceivingStore(store)
+    refused = []
     if args.expected:
         try:
             with open(args.expected, encoding="utf-8-sig") as fh:
                 names = fh.read().splitlines()
         except OSError as exc:
             raise UserError("Không đọc được tệp danh sách đơn vị phải nộp.") from exc
-        rs.set_expected(names)
+        refused = rs.set_expected(names)
     elif args.expected_province:
         from model.units import communes_of
 
         names = communes_of(args.expected_province)
         if not names:
             raise UserError(f"Không tìm thấy tỉnh “{args.expected_province}” trong danh mục hành chính.")
-        rs.set_expected(names)
-    outcomes = import_packages(rs, args.paths, outline, trust_new=args.trust_new)
-    new = [o for o in outcomes if o.status == "new"]
-    dup = [o for o in outcomes if o.status == "duplicate"]
-    bad = [o for o in outcomes if o.status in ("rejected", "other_outline")]
-    print(f"Đã nhận {len(outcomes)} tệp: {len(new)} hợp lệ, {len(bad)} bị từ chối, {len(dup)} trùng.")
-    for o in bad:
-        print(f"  TỪ CHỐI {o.file_name}: {o.verdict_label}" + (f" ({'; '.join(o.details)})" if o.details else ""))
-    for o in dup:
-        print(f"  TRÙNG {o.file_name}: {'; '.join(o.details)}")
+        refused = rs.set_expected(names)
+    if refused:
+        print("Bỏ qua các tên đơn vị có ký tự lạ: " + ", ".join(refused), file=sys.stderr)
+    summary = summarise(import_packages(rs, args.paths, outline, trust_new=args.trust_new))
+    print(summary.headline)
+    for line in summary.lines:
+        print("  " + line)
     if not rs.current_ids(outline):
         print("Không có báo cáo hợp lệ nào để tổng hợp.", file=sys.stderr)
         return 1
     result = consolidate(rs, outline, args.out)
     print(f"Tổng hợp {result.units} đơn vị.")
+    if result.unconfirmed:
+        print(f"Trong đó {len(result.unconfirmed)} đơn vị chưa được xác nhận chữ ký số (tô màu cam trong "
+              "bảng tổng hợp): " + ", ".join(result.unconfirmed))
+    if result.skipped:
+        print("Không dùng được dữ liệu của: " + ", ".join(result.skipped))
     if result.missing:
         print(f"Chưa nộp ({len(result.missing)}): " + ", ".join(result.missing))
     print(result.xlsx)
     print(result.docx)
+    return 0
+
+
+def _trust(args, store) -> int:
+    from export.receive import trust_from_file, trust_remove
+    from model.trust import TrustList
+
+    trust_list = TrustList(store.db)
+    if args.trust_command == "list":
+        entries = trust_list.entries()
+        if not entries:
+            print("Chưa tin cậy chữ ký số của đơn vị nào.")
+        for e in entries:
+            print(f"{e.unit}\t{e.short_id}\t{e.subject}\t{e.added_at[:10]}")
+        return 0
+    if args.trust_command == "add":
+        v = trust_from_file(trust_list, args.file)
+        print(f"Đã tin cậy chữ ký số {v.short_id} của {v.unit}.")
+        print(f"Dấu vân tay đầy đủ: {v.fingerprint}")
+        return 0
+    n = trust_remove(trust_list, args.unit)
+    print(f"Đã bỏ tin cậy {n} chữ ký số của “{args.unit}”.")
     return 0
 
 
@@ -164,7 +197,7 @@ def run_headless(args) -> int:
                     result, package = export_signed(data, ident, args.out)
                     print(result.docx)
                     print(result.xlsx)
-                    print(f"Dấu vân tay chữ ký số: {ident.fingerprint}", file=sys.stderr)
+                    print(f"Dấu vân tay chữ ký số: {ident.short_id} ({ident.fingerprint})", file=sys.stderr)
                     print(package.path)
                     return 0
                 result = export_files(data, args.out, draft=args.draft)
@@ -172,22 +205,20 @@ def run_headless(args) -> int:
                 print(result.xlsx)
                 return 0
             if args.command == "verify":
-                from export.verify import apply_trust, verify_package
+                from export.receive import decide_trust, verify_files
+                from model.trust import TrustList
 
+                verdicts = verify_files(args.files)
+                decide_trust(TrustList(store.db), verdicts, trust_new=args.trust_new)
                 all_ok = True
-                for name in args.files:
-                    verdict = verify_package(name)
-                    if verdict.intact:
-                        known = store.trusted_fingerprints(verdict.unit)
-                        if not known and args.trust_new:
-                            store.trust_signer(verdict.unit, verdict.fingerprint, verdict.subject)
-                            known = [verdict.fingerprint]
-                        apply_trust(verdict, known)
+                for verdict in verdicts:
                     ok = verdict.code == "valid" or (verdict.code == "unknown_signer"
                                                      and not args.require_trusted)
                     all_ok = all_ok and ok
                     print(verdict.line())
                 return 0 if all_ok else 1
+            if args.command == "trust":
+                return _trust(args, store)
             if args.command == "consolidate":
                 return _consolidate(args, store, catalog)
             if args.command == "list":

@@ -5,23 +5,29 @@ DOCX draft where every section holds the contributions of every unit."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from export import docx_report as d
 from export.files import atomic_write, check_folder, unique_path
 from export.style import STYLE
+from export.xlsx_cells import put
 from export.xlsx_stats import NUMBER_FORMATS
 from model.outline import Outline
 from model.receiving import ReceivingStore, Totals, iterate_current, stat_value
 from model.report import unit_in_sentence
-from model.text import ascii_slug
+from model.text import ascii_slug, xml_safe
+from model.trust import UNCONFIRMED
+
+UNCONFIRMED_FILL = PatternFill("solid", fgColor="FFE0B2")
 
 FONT = "Times New Roman"
+log = logging.getLogger("tongket")
 
 
 @dataclass
@@ -31,6 +37,8 @@ class ConsolidationResult:
     units: int
     missing: list[str]
     totals: dict[str, float | None]
+    unconfirmed: list[str] = field(default_factory=list)  # counted, signer not yet confirmed
+    skipped: list[str] = field(default_factory=list)  # units whose stored data could not be used
 
 
 @dataclass
@@ -41,17 +49,20 @@ class _C:
     bold: bool = False
     fmt: str | None = None
     wrap: bool = False
+    fill: object = None
 
 
 def _cell(_ws, value, bold=False, fmt=None, wrap=False) -> _C:
     return _C(value, bold, fmt, wrap)
 
 
-def _append(ws, cells: list) -> None:
-    ws.append([c.value for c in cells])
+def _append(ws, cells: list, fill=None) -> None:
+    ws.append([None] * len(cells))  # the next row, as ws.append counts rows
     row = ws.max_row
     for col, c in enumerate(cells, start=1):
-        cell = ws.cell(row=row, column=col)
+        cell = put(ws, row, col, c.value)
+        if fill is not None:
+            cell.fill = fill
         cell.font = Font(name=FONT, bold=c.bold)
         if c.fmt:
             cell.number_format = c.fmt
@@ -82,25 +93,33 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
     ws.append([])
     _append(ws, [_cell(ws, "TT", True), _cell(ws, "Đơn vị", True)]
               + [_cell(ws, f"{st.label} ({st.unit})", True, wrap=True) for st in stats]
-              + [_cell(ws, "Lần ký", True), _cell(ws, "Chữ ký số", True)])
+              + [_cell(ws, "Lần ký", True), _cell(ws, "Kết quả kiểm tra", True),
+                 _cell(ws, "Chữ ký số", True)])
     _append(ws, [_cell(ws, ""), _cell(ws, "Mã chỉ tiêu")] + [_cell(ws, st.id) for st in stats])
     totals = Totals(outline)
+    states = rs.states(outline)
     n = 0
+    skipped: list[str] = []
     for rid, unit in iterate_current(rs, outline):
-        data = rs.data(rid)
-        stat_data = data.get("statistics", {})
+        try:
+            stat_data = rs.stats_of(rid)
+            info = rs.package_info(rid)
+            row = [_cell(ws, n + 1), _cell(ws, unit_in_sentence(unit))]
+            for st in stats:
+                v = stat_value(stat_data, st.id)
+                if v is not None and st.type == "integer":
+                    v = int(v)
+                row.append(_cell(ws, v, fmt=NUMBER_FORMATS[st.type]))
+            unconfirmed = states[rid].state == UNCONFIRMED
+            row += [_cell(ws, info.get("revision")), _cell(ws, states[rid].label),
+                    _cell(ws, info.get("short_id") or "")]
+        except Exception:  # a stored row we cannot use: listed, never a stop
+            log.exception("a received report could not be consolidated")
+            skipped.append(unit)
+            continue
         totals.add(stat_data)
         n += 1
-        row = [_cell(ws, n), _cell(ws, unit_in_sentence(unit))]
-        for st in stats:
-            v = stat_value(stat_data, st.id)
-            if v is not None and st.type == "integer":
-                v = int(v)
-            row.append(_cell(ws, v, fmt=NUMBER_FORMATS[st.type]))
-        verdict = rs.db.execute("SELECT revision, verdict_label FROM received WHERE id = ?", [rid]).fetchone()
-        row += [_cell(ws, verdict[0]), _cell(ws, verdict[1])]
-        _append(ws, row)
-        del data
+        _append(ws, row, UNCONFIRMED_FILL if unconfirmed else None)
     total_row = [_cell(ws, ""), _cell(ws, f"TỔNG CỘNG ({n} đơn vị)", True)]
     result = {}
     for st in stats:
@@ -112,6 +131,11 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
     _append(ws, total_row)
     _append(ws, [_cell(ws, ""), _cell(ws, "Tỷ lệ (%) ở dòng tổng cộng được tính lại theo mẫu số, "
                                         "không lấy trung bình các tỷ lệ.")])
+    if any(st.state == UNCONFIRMED for st in states.values()):
+        _append(ws, [_cell(ws, ""), _cell(ws, "Dòng tô màu cam: báo cáo hợp lệ nhưng người nhận chưa xác "
+                                            "nhận chữ ký số của đơn vị.")], UNCONFIRMED_FILL)
+    for unit in skipped:
+        _append(ws, [_cell(ws, ""), _cell(ws, f"Không tổng hợp được dữ liệu của {unit}; hãy nhận lại tệp.")])
 
     missing = wb.create_sheet("Chưa nộp")
     _append(missing, [_cell(missing, "TT", True), _cell(missing, "Đơn vị chưa nộp báo cáo hợp lệ", True)])
@@ -124,16 +148,17 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
     for r in rs.rows():
         if r["id"] in current:
             continue
+        st = states[r["id"]]
         reason = r["details"]
-        if r["verdict"] in ("valid", "unknown_signer"):
-            if (r["outline_id"], r["outline_version"]) != (outline.id, outline.version):
-                reason = "đề cương khác: " + reason
-            else:
-                reason = "đã có bản ký sau thay thế"
+        if st.counts:
+            reason = "đã có báo cáo mới hơn của đơn vị (theo ngày báo cáo và lần ký)"
+        elif st.state not in ("rejected", "recheck") and \
+                (r["outline_id"], r["outline_version"]) != (outline.id, outline.version):
+            reason = "đề cương khác: " + reason
         _append(rejected, [_cell(rejected, r["file_name"]), _cell(rejected, r["unit"]),
-                         _cell(rejected, r["verdict_label"]), _cell(rejected, reason)])
+                           _cell(rejected, st.label), _cell(rejected, reason)])
     wb.save(fh)
-    return n, result
+    return n, result, skipped
 
 
 BODY_MARK = "\u2063TONGKET-BODY\u2063"
@@ -177,7 +202,7 @@ def _paragraphs(rs: ReceivingStore, outline: Outline, units, t: _Templates):
     from xml.sax.saxutils import escape
 
     def para(tpl, text):
-        return tpl[0] + escape(text) + tpl[1]
+        return tpl[0] + escape(xml_safe(text)) + tpl[1]
 
     for section in outline.sections:
         if section.level == 1:
@@ -252,8 +277,9 @@ def consolidate(rs: ReceivingStore, outline: Outline, out_dir) -> ConsolidationR
     box = {}
 
     def write_xlsx(fh):
-        box["n"], box["totals"] = write_workbook(rs, outline, fh)
+        box["n"], box["totals"], box["skipped"] = write_workbook(rs, outline, fh)
 
     xlsx = atomic_write(unique_path(folder, f"{name}.xlsx"), write_xlsx)
     docx = atomic_write(unique_path(folder, f"{name}.docx"), lambda fh: write_docx(rs, outline, fh))
-    return ConsolidationResult(xlsx, docx, box["n"], rs.missing_units(outline), box["totals"])
+    return ConsolidationResult(xlsx, docx, box["n"], rs.missing_units(outline), box["totals"],
+                               rs.unconfirmed_units(outline), box["skipped"])

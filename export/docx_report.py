@@ -23,7 +23,8 @@ from model.outline import Outline, Section
 from model.report import (Identity, Missing, doc_number_line, missing_items, party_date,
                           place_date_line, stat_values, unit_in_sentence)
 from model.errors import UserError
-from model.text import clean
+from model.text import clean, xml_safe
+from model.trust import key_text
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -52,7 +53,7 @@ class ReportData:
     uuid: str = ""
     report_id: int = 0
     revision: int = 0
-    fingerprint: str = ""  # of the signing certificate, printed small at the end
+    fingerprint: str = ""  # key id of the signer's public key, printed small at the end
 
 
 # ------------------------------------------------------------ primitives ---
@@ -74,7 +75,7 @@ def _fonts(rpr_parent) -> None:
 def _run(paragraph, text: str, size, bold=None, italic=None, underline=None, color=None):
     """A run in Times New Roman; a property left None is inherited (black,
     regular: set once on the Normal style), which keeps the XML small."""
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     _fonts(run._element)
     f = run.font
     f.size = size
@@ -344,7 +345,7 @@ def _signature(doc, ident: Identity, fingerprint: str) -> None:
     _cell_para(right, ident.signer, size=STYLE["sign_size"], bold=True)
     if fingerprint:
         _para(doc, "", after=0)
-        _para(doc, f"Dấu vân tay chứng thư chữ ký số (SHA-256): {fingerprint}",
+        _para(doc, key_text(fingerprint),
               size=STYLE["fingerprint_size"], align="left")
 
 

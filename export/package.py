@@ -19,6 +19,7 @@ from export.signing import SigningIdentity, sign_detached
 from model.app import APP_VERSION
 from model.numbers import parse_stat
 from model.report import stat_values
+from model.trust import key_text
 
 PACKAGE_FORMAT = "tongket-package"
 PACKAGE_VERSION = 1
@@ -40,8 +41,8 @@ Gói này do phần mềm TongKet tạo ra. Bên trong có:
 
 Đơn vị báo cáo: {unit}
 Người ký (chứng thư số): {subject}
-Dấu vân tay chứng thư (SHA-256): {fingerprint}
-Hãy so dấu vân tay này với dấu vân tay in cuối báo cáo giấy hoặc hỏi lại đơn vị qua điện thoại.
+{fingerprint}
+Hãy so mã chữ ký số này với mã in cuối báo cáo giấy hoặc hỏi lại đơn vị qua điện thoại.
 
 1. Cách dễ nhất: mở phần mềm TongKet, chọn "Kiểm tra tệp báo cáo" rồi chọn tệp .zip này
    (không cần giải nén).
@@ -68,7 +69,7 @@ và đề nghị đơn vị gửi lại.
 class PackageResult:
     path: Path
     manifest: dict
-    fingerprint: str
+    key_id: str
 
 
 def report_json(data: ReportData) -> dict:
@@ -109,7 +110,7 @@ def _digest(blob: bytes) -> dict:
 
 def render_signed(data: ReportData, ident: SigningIdentity) -> Rendered:
     """The final documents, with the signer's fingerprint printed in the DOCX."""
-    data.fingerprint = ident.fingerprint
+    data.fingerprint = ident.key_id
     return render(data, draft=False)
 
 
@@ -126,7 +127,7 @@ def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.dateti
     docx_name, xlsx_name = list(members)[:2]
     members[README] = INSTRUCTIONS.format(
         docx=docx_name, xlsx=xlsx_name, data=DATA, manifest=MANIFEST, signature=SIGNATURE,
-        unit=data.identity.unit, subject=ident.subject, fingerprint=ident.fingerprint,
+        unit=data.identity.unit, subject=ident.subject, fingerprint=key_text(ident.key_id),
     ).replace("\n", "\r\n").encode("utf-8-sig")  # Notepad on old Windows
     now = now or dt.datetime.now(dt.timezone.utc)
     manifest = {
@@ -143,7 +144,7 @@ def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.dateti
         "files": {n: _digest(b) for n, b in members.items()},
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    signature = sign_detached(manifest_bytes, ident)
+    signature = sign_detached(manifest_bytes, ident, now)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, b in [(MANIFEST, manifest_bytes), (SIGNATURE, signature), *members.items()]:
@@ -158,7 +159,7 @@ def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path,
     blob, manifest, name = build_package_bytes(data, ident, rendered=rendered)
     folder = check_folder(Path(out_dir))
     path = atomic_write(unique_path(folder, name), lambda fh: fh.write(blob))
-    return PackageResult(path, manifest, ident.fingerprint)
+    return PackageResult(path, manifest, ident.key_id)
 
 
 def export_signed(data: ReportData, ident: SigningIdentity, out_dir: str | Path

@@ -6,7 +6,6 @@ certificate inside, so that OpenSSL can check them too."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,17 +13,18 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from export.certs import full_fingerprint, key_id, short_id
 from export.files import atomic_write
 from model.errors import UserError
 from model.paths import data_dir
-from model.report import unit_in_sentence
-from model.text import clean_line
+from model.unit_identity import cert_common_name, unit_name_problem
 
 MAX_P12_BYTES = 256 * 1024
-MIN_PASSPHRASE = 6
+MIN_PASSPHRASE = 8  # for new identities; files made with 6 still open
+P12_KDF_ROUNDS = 200_000
 
 WRONG_PASSPHRASE = ("Mật khẩu chữ ký số không đúng. Hãy nhập lại (chú ý chữ hoa, chữ thường "
                     "và bộ gõ tiếng Việt).")
@@ -37,8 +37,17 @@ class SigningIdentity:
     chain: list
 
     @property
+    def key_id(self) -> str:
+        return key_id(self.cert)
+
+    @property
     def fingerprint(self) -> str:
-        return cert_fingerprint(self.cert)
+        """The public key's SHA-256, as the receiver trusts it."""
+        return full_fingerprint(self.key_id)
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.key_id)
 
     @property
     def subject(self) -> str:
@@ -51,12 +60,6 @@ def identity_path() -> Path:
 
 def has_identity() -> bool:
     return identity_path().is_file()
-
-
-def cert_fingerprint(cert: x509.Certificate) -> str:
-    """SHA-256 of the DER certificate, 'AB:CD:…' as certificate viewers show it."""
-    digest = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
 def _attr(name: x509.Name, oid) -> str:
@@ -89,8 +92,12 @@ def create_identity(unit: str, superior: str, passphrase: str, *, rsa_key: bool 
                     path: Path | None = None, now: dt.datetime | None = None) -> SigningIdentity:
     """A new key and self-signed certificate naming the unit and its superior."""
     check_passphrase(passphrase)
-    unit_name = unit_in_sentence(unit)[:64] or "Đơn vị"
-    superior_name = unit_in_sentence(superior)[:64]
+    problem = unit_name_problem(unit)
+    if problem:
+        raise UserError(f"Không tạo được chữ ký số: {problem}. Hãy sửa tên đơn vị ở trang thông tin "
+                        "báo cáo rồi ký lại.")
+    unit_name = cert_common_name(unit) or "Đơn vị"
+    superior_name = cert_common_name(superior)
     key = rsa.generate_private_key(65537, 2048) if rsa_key else ec.generate_private_key(ec.SECP256R1())
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
              x509.NameAttribute(NameOID.COMMON_NAME, unit_name)]
@@ -114,9 +121,13 @@ def create_identity(unit: str, superior: str, passphrase: str, *, rsa_key: bool 
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    blob = pkcs12.serialize_key_and_certificates(
-        unit_name.encode("utf-8"), key, cert, None,
-        serialization.BestAvailableEncryption(_pw(passphrase)))
+    # PBES2 with AES-256 and SHA-256, many rounds: not the legacy 3DES/SHA-1
+    encryption = (serialization.PrivateFormat.PKCS12.encryption_builder()
+                  .kdf_rounds(P12_KDF_ROUNDS)
+                  .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+                  .hmac_hash(hashes.SHA256())
+                  .build(_pw(passphrase)))
+    blob = pkcs12.serialize_key_and_certificates(unit_name.encode("utf-8"), key, cert, None, encryption)
     target = path or identity_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, lambda fh: fh.write(blob))
@@ -166,14 +177,27 @@ def import_identity(source: Path, passphrase: str) -> SigningIdentity:
     return ident
 
 
-def sign_detached(data: bytes, ident: SigningIdentity) -> bytes:
-    """Detached CMS signature (DER) over data, certificate(s) included."""
-    builder = pkcs7.PKCS7SignatureBuilder().set_data(data).add_signer(ident.cert, ident.key, hashes.SHA256())
-    for extra in ident.chain:
-        builder = builder.add_certificate(extra)
-    return builder.sign(serialization.Encoding.DER,
-                        [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
+def sign_detached(data: bytes, ident: SigningIdentity, now: dt.datetime | None = None) -> bytes:
+    """Detached CMS signature (DER) over data, certificate(s) included.
 
+    Made by pyHanko rather than cryptography's PKCS7 builder because pyHanko
+    binds the certificate to the signature (the ESS signing-certificate-v2
+    attribute: nobody can swap in another certificate for the same key) and
+    signs through the same Signer interface with a key on a USB token."""
+    import asyncio
 
-def same_unit(a: str, b: str) -> bool:
-    return clean_line(unit_in_sentence(a)).casefold() == clean_line(unit_in_sentence(b)).casefold()
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    der = ident.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    cert = asn1_x509.Certificate.load(ident.cert.public_bytes(serialization.Encoding.DER))
+    chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in ident.chain]
+    signer = SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der),
+                          cert_registry=SimpleCertificateStore.from_certs(chain))
+    when = now or dt.datetime.now(dt.timezone.utc)
+    info = asyncio.run(signer.async_sign_general_data(
+        data, "sha256", detached=True, signed_attr_settings=PdfCMSSignedAttributes(signing_time=when)))
+    return info.dump()

@@ -18,9 +18,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from export.certs import check_certificate, full_fingerprint, key_weakness, load_anchors, short_id, \
+    weak_hash_name
 from export.package import (DATA, DATA_FORMAT, MANIFEST, PACKAGE_FORMAT, PACKAGE_VERSION,
                             SIGNATURE)
-from export.signing import cert_fingerprint, cert_unit, same_unit, subject_text
+from export.signing import cert_unit, subject_text
+from model import trust
+from model.package_data import DataProblem, check_revision, check_shape
+from model.text import shown
+from model.unit_identity import cert_names_unit, unit_name_problem
 
 log = logging.getLogger("tongket")
 
@@ -30,21 +36,41 @@ MAX_MEMBER_BYTES = 40 * 1024 * 1024
 MAX_MEMBERS = 20
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MB
 
+INTACT = "intact"  # everything checks out; who signed is for the trust list to say
 VALID = "valid"
 UNKNOWN_SIGNER = "unknown_signer"
+CONFLICT = "conflict"
+KEY_MISMATCH = "key_mismatch"
 TAMPERED = "tampered"
 BAD_SIGNATURE = "bad_signature"
-KEY_MISMATCH = "key_mismatch"
+WEAK = "weak_algorithm"
+CERT_BROKEN = "cert_broken"
+CERT_EXPIRED = "cert_expired"
+CERT_NOT_YET_VALID = "cert_not_yet_valid"
+BAD_UNIT = "bad_unit_name"
+BAD_DATA = "bad_data"
 NOT_PACKAGE = "not_package"
 
 LABELS = {
-    VALID: "Hợp lệ",
-    UNKNOWN_SIGNER: "Chưa xác định người ký",
+    INTACT: "Nguyên vẹn, chưa đối chiếu danh sách tin cậy",
+    VALID: trust.LABELS[trust.TRUSTED],
+    UNKNOWN_SIGNER: trust.LABELS[trust.UNCONFIRMED],
+    CONFLICT: trust.LABELS[trust.CONFLICT],
+    KEY_MISMATCH: trust.LABELS[trust.MISMATCH],
     TAMPERED: "Đã bị sửa đổi sau khi ký",
     BAD_SIGNATURE: "Chữ ký không hợp lệ",
-    KEY_MISMATCH: "Chữ ký không hợp lệ: khác chữ ký số đã tin cậy của đơn vị",
+    WEAK: "Chữ ký dùng thuật toán yếu, không an toàn",
+    CERT_BROKEN: "Chứng thư số không hợp lệ",
+    CERT_EXPIRED: "Chứng thư số đã hết hạn khi ký",
+    CERT_NOT_YET_VALID: "Chứng thư số chưa có hiệu lực khi ký",
+    BAD_UNIT: "Tên đơn vị không hợp lệ (nghi giả mạo)",
+    BAD_DATA: "Dữ liệu trong gói không hợp lệ",
     NOT_PACKAGE: "Không phải tệp báo cáo",
 }
+_CERT_CODES = {"weak": WEAK, "broken": CERT_BROKEN, "expired": CERT_EXPIRED,
+               "not_yet_valid": CERT_NOT_YET_VALID}
+_FROM_STATE = {trust.TRUSTED: VALID, trust.UNCONFIRMED: UNKNOWN_SIGNER, trust.CONFLICT: CONFLICT,
+               trust.MISMATCH: KEY_MISMATCH}
 
 
 @dataclass
@@ -54,30 +80,45 @@ class Verdict:
     details: list[str] = field(default_factory=list)
     unit: str = ""
     subject: str = ""
-    fingerprint: str = ""
+    key_id: str = ""  # SHA-256 of the signer's public key, hex
+    anchored: bool = False  # the certificate chains to a root the receiver trusts
     signed_at: str = ""  # a claim of the sender's laptop clock
     revision: int | None = None
     report_id: str = ""
+    report_date: str = ""
     outline_id: str = ""
     outline_version: int | None = None
     manifest: dict | None = None
     data: dict | None = None
     package_sha256: str = ""
+    trust_note: str = ""  # what the trust decision means, set by apply_trust
 
     @property
     def label(self) -> str:
         return LABELS[self.code]
 
     @property
+    def fingerprint(self) -> str:
+        return full_fingerprint(self.key_id) if self.key_id else ""
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.key_id) if self.key_id else ""
+
+    @property
     def intact(self) -> bool:
-        """Signature and every byte check out (trust aside)."""
-        return self.code in (VALID, UNKNOWN_SIGNER)
+        """Signature, certificate and every byte check out (trust aside)."""
+        return self.code in (INTACT, VALID, UNKNOWN_SIGNER, CONFLICT, KEY_MISMATCH)
 
     def line(self) -> str:
-        who = f" — {self.unit}" if self.unit else ""
-        fp = f" — vân tay {self.fingerprint[:23]}…" if self.fingerprint else ""
-        extra = f" ({'; '.join(self.details)})" if self.details else ""
-        return f"{self.path.name}: {self.label}{who}{fp}{extra}"
+        who = f" — {shown(self.unit)}" if self.unit else ""
+        fp = f" — chữ ký số {self.short_id}" if self.key_id else ""
+        notes = self.notes()
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        return f"{shown(self.path.name)}: {self.label}{who}{fp}{extra}"
+
+    def notes(self) -> list[str]:
+        return self.details + ([self.trust_note] if self.trust_note else [])
 
 
 class _Refuse(Exception):
@@ -89,6 +130,8 @@ class _Refuse(Exception):
 
 def _safe_name(name: str) -> bool:
     if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name:
+        return False
+    if any(not ch.isprintable() for ch in name) or len(name) > 200:
         return False
     parts = name.split("/")
     return len(parts) == 1 and parts[0] not in ("", ".", "..")
@@ -128,7 +171,7 @@ def _read_members(blob_path: Path) -> tuple[dict[str, bytes], str]:
         total = 0
         for info in infos:
             if not _safe_name(info.filename) or info.is_dir():
-                raise _Refuse(NOT_PACKAGE, f"gói chứa đường dẫn không hợp lệ “{info.filename[:60]}”")
+                raise _Refuse(NOT_PACKAGE, f"gói chứa tên tệp hoặc đường dẫn không hợp lệ “{shown(info.filename, 60)}”")
             if info.flag_bits & 0x1:
                 raise _Refuse(NOT_PACKAGE, "gói có tệp bị đặt mật khẩu")
             total += info.file_size
@@ -144,17 +187,30 @@ def _read_members(blob_path: Path) -> tuple[dict[str, bytes], str]:
                 with zf.open(info) as fh:
                     content = fh.read(info.file_size + 1)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-                raise _Refuse(TAMPERED, f"tệp “{info.filename}” trong gói bị hỏng") from exc
+                raise _Refuse(TAMPERED, f"tệp “{shown(info.filename)}” trong gói bị hỏng") from exc
             except Exception as exc:  # zlib.error and the like
-                raise _Refuse(TAMPERED, f"tệp “{info.filename}” trong gói bị hỏng") from exc
+                raise _Refuse(TAMPERED, f"tệp “{shown(info.filename)}” trong gói bị hỏng") from exc
             if len(content) != info.file_size:
-                raise _Refuse(TAMPERED, f"kích thước tệp “{info.filename}” không khớp")
+                raise _Refuse(TAMPERED, f"kích thước tệp “{shown(info.filename)}” không khớp")
             members[info.filename] = content
     return members, digest
 
 
+def _signer_cert(signed_data, certs):
+    """The certificate the signer info points to."""
+    sid = signed_data["signer_infos"][0]["sid"]
+    for cert in certs:
+        if sid.name == "issuer_and_serial_number":
+            if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
+                return cert
+        elif sid.name == "subject_key_identifier" and cert.key_identifier == sid.chosen.native:
+            return cert
+    raise ValueError("signer certificate not included")
+
+
 def _check_signature(manifest_bytes: bytes, signature: bytes):
-    """(ok, intact, signer cert as cryptography object, signing time claim)."""
+    """(intact, valid, signer cert, other certs, signing time claim), after
+    refusing weak algorithms by name."""
     from asn1crypto import cms
     from cryptography import x509
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
@@ -165,55 +221,86 @@ def _check_signature(manifest_bytes: bytes, signature: bytes):
         if info["content_type"].native != "signed_data":
             raise ValueError("not signed data")
         signed_data = info["content"]
+        if len(signed_data["signer_infos"]) != 1:
+            raise ValueError("not exactly one signer")
         certs = [c.chosen for c in signed_data["certificates"] or [] if c.name == "certificate"]
-        if not certs:
+        if not certs or len(certs) > 10:
             raise ValueError("no certificate")
+        signer_asn1 = _signer_cert(signed_data, certs)
+        signer = x509.load_der_x509_certificate(signer_asn1.dump())
+        others = [x509.load_der_x509_certificate(c.dump()) for c in certs if c is not signer_asn1]
+        signer_info = signed_data["signer_infos"][0]
+        digest = signer_info["digest_algorithm"]["algorithm"].native
+        mechanism = signer_info["signature_algorithm"]["algorithm"].native
+    except Exception as exc:
+        log.info("signature unreadable: %s", type(exc).__name__)
+        raise _Refuse(BAD_SIGNATURE, "chữ ký số bị hỏng hoặc không đọc được") from exc
+    weak = weak_hash_name(digest) or next(
+        (name for name in map(weak_hash_name, str(mechanism).split("_")) if name), None)
+    if weak:
+        raise _Refuse(WEAK, f"chữ ký dùng hàm băm {weak} (đã bị phá, không còn an toàn)")
+    key_weak = key_weakness(signer)
+    if key_weak:
+        raise _Refuse(WEAK, "chữ ký dùng " + key_weak)
+    try:
         context = ValidationContext(trust_roots=certs, allow_fetching=False)
         status = asyncio.run(async_validate_detached_cms(
             manifest_bytes, signed_data, signer_validation_context=context))
     except Exception as exc:
-        log.info("signature unreadable: %s", type(exc).__name__)
-        raise _Refuse(BAD_SIGNATURE, "chữ ký số bị hỏng hoặc không đọc được") from exc
-    cert = x509.load_der_x509_certificate(status.signing_cert.dump())
-    claimed = status.signer_reported_dt.isoformat(timespec="seconds") if status.signer_reported_dt else ""
-    return status.intact and status.valid, status.intact, cert, claimed
+        log.info("signature not verifiable: %s", type(exc).__name__)
+        raise _Refuse(BAD_SIGNATURE, "chữ ký số không khớp với chứng thư đi kèm") from exc
+    claimed = status.signer_reported_dt
+    return status.intact, status.valid, signer, others, claimed
 
 
-def verify_package(path: str | Path) -> Verdict:
-    """Check one received file.  Never raises for a bad file."""
+def verify_package(path: str | Path, anchors=None, now=None) -> Verdict:
+    """Check one received file.  Never raises for a bad file.  anchors: the
+    receiver's root certificates (default: those in the data folder)."""
     path = Path(path)
     verdict = Verdict(path=path, code=NOT_PACKAGE)
     try:
         members, digest = _read_members(path)
         verdict.package_sha256 = digest
         manifest_bytes = members[MANIFEST]
-        ok, intact, cert, claimed = _check_signature(manifest_bytes, members[SIGNATURE])
+        intact, valid, cert, others, claimed = _check_signature(manifest_bytes, members[SIGNATURE])
         verdict.subject = subject_text(cert)
-        verdict.fingerprint = cert_fingerprint(cert)
-        verdict.signed_at = claimed
+        verdict.signed_at = claimed.isoformat(timespec="seconds") if claimed else ""
         try:
             manifest = json.loads(manifest_bytes.decode("utf-8"))
             if not isinstance(manifest, dict):
                 raise ValueError
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             manifest = None
         unit = manifest.get("unit", "") if manifest else ""
         verdict.unit = unit if isinstance(unit, str) else ""
         self_signed = cert.issuer == cert.subject
-        if not ok:
-            if self_signed and verdict.unit and not same_unit(cert_unit(cert), verdict.unit):
-                raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{verdict.subject}”, không phải của đơn vị báo cáo")
+        if not (intact and valid):
+            if self_signed and verdict.unit and not cert_names_unit(cert_unit(cert), verdict.unit):
+                raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{shown(verdict.subject)}”, không phải của đơn vị báo cáo")
             if not intact:
                 raise _Refuse(TAMPERED, "danh mục tệp (manifest.json) đã bị sửa sau khi ký")
             raise _Refuse(BAD_SIGNATURE, "chữ ký số không khớp với chứng thư")
+        check = check_certificate(cert, others, load_anchors() if anchors is None else anchors, claimed, now)
+        verdict.key_id = check.key_id
+        if check.code:
+            raise _Refuse(_CERT_CODES[check.code], "; ".join(check.problems))
+        verdict.details.extend(check.notes)
         if manifest is None:
             raise _Refuse(NOT_PACKAGE, "manifest.json không đọc được")
         if manifest.get("format") != PACKAGE_FORMAT:
             raise _Refuse(NOT_PACKAGE, "không phải gói báo cáo của TongKet")
         if not isinstance(manifest.get("format_version"), int) or manifest["format_version"] > PACKAGE_VERSION:
             raise _Refuse(NOT_PACKAGE, "gói do phiên bản TongKet mới hơn tạo ra; hãy cập nhật TongKet")
-        if self_signed and not same_unit(cert_unit(cert), verdict.unit):
-            raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{verdict.subject}”, không phải của đơn vị báo cáo")
+        problem = unit_name_problem(verdict.unit)
+        if problem:
+            raise _Refuse(BAD_UNIT, problem)
+        names_unit = cert_names_unit(cert_unit(cert), verdict.unit)
+        if self_signed and not names_unit:
+            raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{shown(verdict.subject)}”, không phải của đơn vị báo cáo")
+        verdict.anchored = check.anchored and names_unit
+        if check.anchored and not names_unit:
+            verdict.details.append(f"chứng thư cấp cho “{shown(verdict.subject)}”, không ghi tên đơn vị "
+                                   "báo cáo; cần người nhận xác nhận")
         files = manifest.get("files")
         if not isinstance(files, dict):
             raise _Refuse(NOT_PACKAGE, "manifest.json thiếu danh mục tệp")
@@ -221,34 +308,38 @@ def verify_package(path: str | Path) -> Verdict:
         extra = sorted(present - set(files))
         missing = sorted(set(files) - present)
         if extra:
-            raise _Refuse(TAMPERED, "có tệp lạ được thêm vào: " + ", ".join(extra))
+            raise _Refuse(TAMPERED, "có tệp lạ được thêm vào: " + ", ".join(shown(n, 60) for n in extra[:5]))
         if missing:
-            raise _Refuse(TAMPERED, "thiếu tệp: " + ", ".join(missing))
+            raise _Refuse(TAMPERED, "thiếu tệp: " + ", ".join(shown(n, 60) for n in missing[:5]))
         for name, meta in files.items():
             blob = members[name]
             if not isinstance(meta, dict) or meta.get("size") != len(blob) or \
                     meta.get("sha256") != hashlib.sha256(blob).hexdigest():
-                raise _Refuse(TAMPERED, f"tệp “{name}” đã bị sửa sau khi ký")
+                raise _Refuse(TAMPERED, f"tệp “{shown(name)}” đã bị sửa sau khi ký")
         try:
             data = json.loads(members[DATA].decode("utf-8"))
-        except (KeyError, ValueError, UnicodeDecodeError) as exc:
+        except (KeyError, ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise _Refuse(NOT_PACKAGE, "thiếu dữ liệu báo cáo") from exc
         if not isinstance(data, dict) or data.get("format") != DATA_FORMAT:
             raise _Refuse(NOT_PACKAGE, "dữ liệu báo cáo không đúng định dạng")
+        try:
+            check_revision(manifest.get("revision"))
+            data = check_shape(data, manifest)
+        except DataProblem as exc:
+            raise _Refuse(BAD_DATA, exc.reason) from exc
         outline = manifest.get("outline") or {}
-        if data.get("report_id") != manifest.get("report_id") or \
-                (data.get("identity") or {}).get("unit") != verdict.unit or \
-                data.get("outline", {}).get("id") != outline.get("id"):
+        if not isinstance(outline, dict) or data["report_id"] != manifest.get("report_id") or \
+                data["identity"]["unit"] != verdict.unit or data["outline"]["id"] != outline.get("id") or \
+                data["outline"]["version"] != outline.get("version"):
             raise _Refuse(TAMPERED, "dữ liệu báo cáo không khớp với danh mục đã ký")
         verdict.manifest = manifest
         verdict.data = data
-        verdict.report_id = str(manifest.get("report_id", ""))
-        verdict.revision = manifest.get("revision") if isinstance(manifest.get("revision"), int) else None
-        verdict.outline_id = str(outline.get("id", ""))
-        verdict.outline_version = outline.get("version") if isinstance(outline.get("version"), int) else None
-        if not self_signed:
-            verdict.details.append("chứng thư do tổ chức chứng thực cấp")
-        verdict.code = UNKNOWN_SIGNER  # until the receiver's trust list says otherwise
+        verdict.report_id = data["report_id"]
+        verdict.revision = data["revision"]
+        verdict.report_date = data["identity"]["date"] or ""
+        verdict.outline_id = data["outline"]["id"]
+        verdict.outline_version = data["outline"]["version"]
+        verdict.code = INTACT
     except _Refuse as refuse:
         verdict.code = refuse.code
         verdict.details.append(refuse.detail)
@@ -259,16 +350,21 @@ def verify_package(path: str | Path) -> Verdict:
     return verdict
 
 
-def apply_trust(verdict: Verdict, trusted: list[str]) -> Verdict:
-    """trusted: fingerprints the receiver already trusts for this unit."""
+def apply_trust(verdict: Verdict, trusted: set[str], keys_seen: set[str] | frozenset = frozenset()) -> Verdict:
+    """trusted: key ids the receiver trusts for this unit; keys_seen: other
+    keys that claim the unit (in this batch or already received)."""
     if not verdict.intact:
         return verdict
-    if not trusted:
-        verdict.code = UNKNOWN_SIGNER
-        verdict.details.append("lần đầu nhận báo cáo ký bằng chữ ký số này; hãy so dấu vân tay với đơn vị")
-    elif verdict.fingerprint in trusted:
-        verdict.code = VALID
-    else:
-        verdict.code = KEY_MISMATCH
-        verdict.details.append("CẢNH BÁO: đơn vị này trước đây ký bằng chữ ký số khác")
+    state = trust.state_of(verdict.key_id, verdict.anchored, set(trusted), set(keys_seen))
+    verdict.code = _FROM_STATE[state]
+    verdict.trust_note = TRUST_NOTES.get(state, "").format(short=verdict.short_id)
     return verdict
+
+
+TRUST_NOTES = {
+    trust.UNCONFIRMED: "chưa xác nhận người ký: hãy so mã chữ ký số {short} với đơn vị (in cuối báo cáo "
+                       "giấy hoặc hỏi qua điện thoại) rồi xác nhận",
+    trust.MISMATCH: "CẢNH BÁO: đơn vị này đã được xác nhận với chữ ký số khác",
+    trust.CONFLICT: "có nhiều chữ ký số khác nhau cùng nhận là của đơn vị này; hãy hỏi đơn vị để "
+                    "xác nhận đúng chữ ký",
+}

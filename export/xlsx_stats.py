@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from export.docx_report import ReportData
+from export.xlsx_cells import put
 from model.numbers import parse_stat
 from model.report import doc_number_line, short_date, stat_values
 
@@ -24,17 +25,17 @@ def build_workbook(data: ReportData) -> Workbook:
     ws = wb.active
     ws.title = "Biểu thống kê"
     ident = data.identity
-    ws["A1"] = ident.unit.upper()
+    put(ws, 1, 1, ident.unit.upper())
     ws["A1"].font = Font(name=FONT, bold=True, size=12)
     ws["A2"] = "BIỂU THỐNG KÊ"
     ws["A2"].font = Font(name=FONT, bold=True, size=14)
-    ws["A3"] = (f"(Kèm theo Báo cáo {doc_number_line(ident)[3:].strip()} "
-                f"ngày {short_date(ident.date)} — {data.outline.name})")
+    put(ws, 3, 1, f"(Kèm theo Báo cáo {doc_number_line(ident)[3:].strip()} "
+                  f"ngày {short_date(ident.date)} — {data.outline.name})")
     ws["A3"].font = Font(name=FONT, italic=True, size=11)
     headers = ["TT", "Mục", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú", "Mã chỉ tiêu"]
     header_row = 5
     for col, text in enumerate(headers, start=1):
-        c = ws.cell(row=header_row, column=col, value=text)
+        c = put(ws, header_row, col, text)
         c.font = Font(name=FONT, bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.fill = PatternFill("solid", fgColor="DDDDDD")
@@ -46,7 +47,7 @@ def build_workbook(data: ReportData) -> Workbook:
         if not section.stats:
             continue
         row += 1
-        ws.cell(row=row, column=1, value=data.outline.short_title(section)).font = Font(name=FONT, bold=True)
+        put(ws, row, 1, data.outline.short_title(section)).font = Font(name=FONT, bold=True)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         for st in section.stats:
             row += 1
@@ -60,7 +61,7 @@ def build_workbook(data: ReportData) -> Workbook:
                 value = int(value)
             cells = [n, data.outline.full_number(section), st.label, st.unit, value, note, st.id]
             for col, v in enumerate(cells, start=1):
-                c = ws.cell(row=row, column=col, value=v)
+                c = put(ws, row, col, v)
                 c.font = Font(name=FONT)
                 c.border = BOX
                 c.alignment = Alignment(vertical="top", wrap_text=col in (3, 6),
@@ -86,8 +87,8 @@ def build_workbook(data: ReportData) -> Workbook:
         ("Mã đề cương", data.outline.key), ("Mã báo cáo", data.uuid),
     ]
     for r, (k, v) in enumerate(rows, start=1):
-        info.cell(row=r, column=1, value=k).font = Font(name=FONT, bold=True)
-        c = info.cell(row=r, column=2, value=v)
+        put(info, r, 1, k).font = Font(name=FONT, bold=True)
+        c = put(info, r, 2, v)
         c.font = Font(name=FONT)
         if hasattr(v, "year"):
             c.number_format = "DD/MM/YYYY"

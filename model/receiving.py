@@ -9,33 +9,27 @@ grow with the number of reports.
 from __future__ import annotations
 
 import json
-import unicodedata
+import math
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from model.outline import Outline, StatField
 from model.report import unit_in_sentence
 from model.store import DraftStore, now_iso
-from model.text import clean_line
+from model.text import clean_line, shown
+from model.trust import CONFLICT, LABELS, MISMATCH, TRUSTED, UNCONFIRMED, TrustList, state_of
+from model.unit_identity import unit_key
 
-INTACT = ("valid", "unknown_signer")  # signature and content check out
+INTACT = "intact"  # stored verdict: signature, certificate and every byte check out
 
 STATUS_OK = "Nộp hợp lệ"
+STATUS_UNCONFIRMED = "Nộp, chưa xác nhận người ký"
+STATUS_CONFLICT = "Chờ xác nhận: nhiều chữ ký số"
 STATUS_BAD = "Nộp nhưng lỗi"
 STATUS_MISSING = "Chưa nộp"
-
-
-def unit_match_key(name: str) -> str:
-    """'ĐẢNG ỦY XÃ HÒA AN', 'Xã Hòa An', 'xã  hoà an' -> 'xã hòa an'."""
-    text = unicodedata.normalize("NFC", clean_line(name)).lower()
-    for prefix in ("đảng ủy ", "đảng uỷ ", "đảng bộ ", "ban thường vụ đảng ủy "):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    # old and new tone placement (hoà / hòa, thuý / thúy) compare equal
-    for old, new in (("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
-                     ("uỳ", "ùy"), ("uý", "úy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy")):
-        text = text.replace(old, new)
-    return text
+STATUSES = (STATUS_OK, STATUS_UNCONFIRMED, STATUS_CONFLICT, STATUS_BAD, STATUS_MISSING)
+COUNTING = (TRUSTED, UNCONFIRMED)  # states whose packages can enter the totals
 
 
 @dataclass
@@ -47,85 +41,130 @@ class ImportOutcome:
     details: list[str] = field(default_factory=list)
 
 
+@dataclass
+class PackageState:
+    id: int
+    unit_key: str
+    state: str  # a model.trust state, or "rejected" / "recheck"
+    label: str
+    counts: bool  # may enter the totals of this outline
+    order: tuple  # (report date, revision, id): the latest report wins
+
+
 class ReceivingStore:
     """Receiving tables inside the same database as the drafts."""
 
     def __init__(self, store: DraftStore):
         self.store = store
         self.db = store.db
+        self.trust = TrustList(self.db)
 
     # --------------------------------------------------------- packages ---
     def known(self, package_sha256: str) -> dict | None:
-        row = self.db.execute("SELECT id, file_name, unit FROM received WHERE package_sha256 = ?",
+        row = self.db.execute("SELECT id, file_name, unit, verdict FROM received WHERE package_sha256 = ?",
                               [package_sha256]).fetchone()
-        return {"id": row[0], "file_name": row[1], "unit": row[2]} if row else None
+        if not row or row[3] == "recheck":
+            return None
+        return {"id": row[0], "file_name": row[1], "unit": row[2]}
 
     def add(self, *, package_sha256: str, file_name: str, verdict: str, verdict_label: str,
-            details: list[str], unit: str, subject: str, fingerprint: str, report_id: str,
-            revision: int | None, outline_id: str, outline_version: int | None, signed_at: str,
-            data: dict | None) -> int:
+            details: list[str], unit: str, subject: str, fingerprint: str, short_id: str = "",
+            anchored: bool = False, report_id: str, revision: int | None, report_date: str = "",
+            outline_id: str, outline_version: int | None, signed_at: str, data: dict | None) -> int:
+        """Store one received file.  Every text is cleaned so that a name
+        from outside can never make the row unstorable."""
         row = {
-            "package_sha256": package_sha256, "file_name": file_name, "received_at": now_iso(),
-            "verdict": verdict, "verdict_label": verdict_label, "details": "; ".join(details),
-            "unit": clean_line(unit), "unit_key": unit_match_key(unit) if unit else "",
-            "subject": subject, "fingerprint": fingerprint, "report_id": report_id,
-            "revision": revision, "outline_id": outline_id, "outline_version": outline_version,
-            "signed_at": signed_at,
-            "data_json": json.dumps(data, ensure_ascii=False) if data is not None and verdict in INTACT else None,
+            "package_sha256": package_sha256, "file_name": shown(file_name, 255), "received_at": now_iso(),
+            "verdict": verdict, "verdict_label": verdict_label,
+            "details": shown("; ".join(details), 2000),
+            "unit": shown(clean_line(unit), 300), "unit_key": unit_key(unit) if unit else "",
+            "subject": shown(subject, 300), "fingerprint": fingerprint, "short_id": short_id,
+            "anchored": int(bool(anchored)), "report_id": shown(report_id, 100),
+            "revision": revision if isinstance(revision, int) and 0 <= revision < 2 ** 31 else None,
+            "report_date": report_date or "",
+            "outline_id": shown(outline_id, 100),
+            "outline_version": outline_version if isinstance(outline_version, int)
+            and 0 <= outline_version < 2 ** 31 else None,
+            "signed_at": shown(signed_at, 40),
+            "data_json": json.dumps(data, ensure_ascii=False, allow_nan=False)
+            if data is not None and verdict == INTACT else None,
         }
         with self.db.atomic():
+            self.db.execute("DELETE FROM received WHERE package_sha256 = ? AND verdict = 'recheck'",
+                            [package_sha256])
             return self.db["received"].insert(row).last_pk
 
     def rows(self) -> list[dict]:
         cur = self.db.execute(
             "SELECT id, file_name, received_at, verdict, verdict_label, details, unit, unit_key, subject, "
-            "fingerprint, report_id, revision, outline_id, outline_version, signed_at FROM received ORDER BY id")
+            "fingerprint, short_id, anchored, report_id, revision, report_date, outline_id, outline_version, "
+            "signed_at FROM received ORDER BY id")
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur]
 
+    def states(self, outline: Outline | None = None) -> dict[int, PackageState]:
+        """The state of every received package, from its stored verdict and
+        the trust list as it is now."""
+        rows = self.rows()
+        trusted = self.trust.keys_by_unit()
+        keys_seen: dict[str, set[str]] = {}
+        for r in rows:
+            if r["verdict"] == INTACT and r["anchored"]:
+                # a key a certification authority vouches for speaks for the unit
+                trusted.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+            elif r["verdict"] == INTACT:
+                keys_seen.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+        out = {}
+        for r in rows:
+            order = (r["report_date"] or "", r["revision"] or 0, r["id"])
+            if r["verdict"] != INTACT:
+                state, label = ("recheck" if r["verdict"] == "recheck" else "rejected"), r["verdict_label"]
+            else:
+                state = state_of(r["fingerprint"], bool(r["anchored"]), trusted.get(r["unit_key"], set()),
+                                 keys_seen.get(r["unit_key"], set()))
+                label = LABELS[state]
+            same_outline = outline is None or (r["outline_id"], r["outline_version"]) == (outline.id, outline.version)
+            out[r["id"]] = PackageState(r["id"], r["unit_key"], state, label,
+                                        state in COUNTING and same_outline, order)
+        return out
+
     def current_ids(self, outline: Outline) -> dict[str, int]:
-        """unit_key -> id of the package that counts for that unit: intact,
-        same outline, and per report the highest revision; when a unit sent
-        several different reports, the one received last."""
-        best: dict[str, tuple] = {}
-        for rid, unit_key, report_id, revision in self.db.execute(
-                "SELECT id, unit_key, report_id, revision FROM received WHERE verdict IN (?, ?) "
-                "AND outline_id = ? AND outline_version = ? ORDER BY id",
-                [*INTACT, outline.id, outline.version]):
-            key = (unit_key, report_id)
-            cand = (revision or 0, rid)
-            if key not in best or cand > best[key]:
-                best[key] = cand
-        per_unit: dict[str, int] = {}
-        for (unit_key, _report), (_rev, rid) in best.items():
-            if unit_key not in per_unit or rid > per_unit[unit_key]:
-                per_unit[unit_key] = rid
-        return per_unit
+        """unit_key -> id of the package that counts for that unit: usable
+        (trusted, or the only key seen and not yet confirmed), same outline,
+        and the latest by the report's own date and revision.  A replayed
+        older report received later never replaces a newer one."""
+        best: dict[str, PackageState] = {}
+        for st in self.states(outline).values():
+            if st.counts and (st.unit_key not in best or st.order[:2] > best[st.unit_key].order[:2]
+                              or (st.order[:2] == best[st.unit_key].order[:2] and st.id > best[st.unit_key].id)):
+                best[st.unit_key] = st
+        return {k: st.id for k, st in best.items()}
 
     def data(self, received_id: int) -> dict:
         row = self.db.execute("SELECT data_json FROM received WHERE id = ?", [received_id]).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
+        try:
+            data = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def unit_of(self, received_id: int) -> str:
         row = self.db.execute("SELECT unit FROM received WHERE id = ?", [received_id]).fetchone()
         return row[0] if row else ""
 
     def text_of(self, received_id: int, field_id: str) -> str:
-        row = self.db.execute("SELECT json_extract(data_json, ?) FROM received WHERE id = ?",
-                              [f'$.texts."{field_id}"', received_id]).fetchone()
+        try:
+            row = self.db.execute("SELECT json_extract(data_json, ?) FROM received WHERE id = ?",
+                                  [f'$.texts."{field_id}"', received_id]).fetchone()
+        except sqlite3.OperationalError:  # JSON SQLite cannot read (NaN from an older version)
+            texts = self.data(received_id).get("texts")
+            value = texts.get(field_id) if isinstance(texts, dict) else None
+            return value if isinstance(value, str) else ""
         return row[0] if row and isinstance(row[0], str) else ""
 
     def stats_of(self, received_id: int) -> dict:
-        row = self.db.execute("SELECT json_extract(data_json, '$.statistics') FROM received WHERE id = ?",
-                              [received_id]).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
-
-    def mark_trusted(self, unit: str, fingerprint: str) -> None:
-        """After the receiver trusts a signer, its intact packages become valid."""
-        with self.db.atomic():
-            self.db.execute("UPDATE received SET verdict = 'valid', verdict_label = 'Hợp lệ' "
-                            "WHERE unit_key = ? AND fingerprint = ? AND verdict = 'unknown_signer'",
-                            [unit_match_key(unit), fingerprint])
+        stats = self.data(received_id).get("statistics")
+        return stats if isinstance(stats, dict) else {}
 
     def package_info(self, received_id: int) -> dict:
         cur = self.db.execute("SELECT * FROM received WHERE id = ?", [received_id])
@@ -133,23 +172,35 @@ class ReceivingStore:
         row = cur.fetchone()
         return dict(zip(cols, row)) if row else {}
 
-    def clear(self) -> None:
-        with self.db.atomic():
-            self.db.execute("DELETE FROM received")
+    def trust_package(self, received_id: int) -> str:
+        """A person confirmed this package's signer: trust its key for its unit."""
+        info = self.package_info(received_id)
+        if not info or info["verdict"] != INTACT:
+            raise ValueError("not an intact package")
+        self.trust.add(info["unit"], info["fingerprint"], info["short_id"], info["subject"], now_iso())
+        return info["unit"]
 
     # ----------------------------------------------------- expected units ---
-    def set_expected(self, names: list[str]) -> int:
-        seen = {}
+    def set_expected(self, names: list[str]) -> list[str]:
+        """Store the units that must report.  Returns the names refused (a
+        look-alike or control character in them), which are not stored."""
+        from model.unit_identity import unit_name_problem
+
+        seen, refused = {}, []
         for name in names:
             name = clean_line(name)
-            if name and unit_match_key(name) not in seen:
-                seen[unit_match_key(name)] = name
+            if not name:
+                continue
+            if unit_name_problem(name):
+                refused.append(shown(name))
+                continue
+            seen.setdefault(unit_key(name), name)
         with self.db.atomic():
             self.db.execute("DELETE FROM expected_units")
             for pos, (key, name) in enumerate(seen.items()):
                 self.db.execute("INSERT INTO expected_units (unit_key, unit, position) VALUES (?, ?, ?)",
                                 [key, name, pos])
-        return len(seen)
+        return refused
 
     def expected(self) -> list[tuple[str, str]]:
         return [(k, u) for k, u in self.db.execute(
@@ -158,6 +209,7 @@ class ReceivingStore:
     # ------------------------------------------------------------ board ---
     def board(self, outline: Outline) -> list[dict]:
         """One line per unit: expected ones first, then units not expected."""
+        states = self.states(outline)
         current = self.current_ids(outline)
         received: dict[str, list[dict]] = {}
         for r in self.rows():
@@ -170,33 +222,54 @@ class ReceivingStore:
         for key in keys + sorted(k for k in received if k not in names):
             rows = received.get(key, [])
             name = names.get(key) or (unit_in_sentence(rows[-1]["unit"]) if rows else key)
+            notes = []
             if key in current:
-                row = next(r for r in rows if r["id"] == current[key])
-                status, verdict = STATUS_OK, row["verdict_label"]
+                st = states[current[key]]
+                status = STATUS_OK if st.state == TRUSTED else STATUS_UNCONFIRMED
+                verdict = st.label
+                late = [r for r in rows if states[r["id"]].counts and states[r["id"]].order[:2] < st.order[:2]
+                        and r["id"] > st.id]
+                if late:
+                    notes.append(f"đã nhận {len(late)} báo cáo cũ hơn sau báo cáo đang dùng (không thay thế)")
+            elif any(states[r["id"]].state == CONFLICT for r in rows):
+                status, verdict = STATUS_CONFLICT, LABELS[CONFLICT]
             elif rows:
-                status, verdict = STATUS_BAD, rows[-1]["verdict_label"]
+                status, verdict = STATUS_BAD, states[rows[-1]["id"]].label
             else:
                 status, verdict = STATUS_MISSING, ""
+            if any(states[r["id"]].state == MISMATCH for r in rows) and status != STATUS_BAD:
+                notes.append("có gói ký bằng chữ ký số khác chữ ký đã tin cậy (đã từ chối)")
             lines.append({"unit_key": key, "unit": name, "status": status, "verdict": verdict,
                           "expected": key in names, "packages": len(rows),
-                          "current_id": current.get(key)})
+                          "current_id": current.get(key), "notes": notes,
+                          "confirmable": [r["id"] for r in rows if states[r["id"]].state in (UNCONFIRMED, CONFLICT)]})
         return lines
 
     def missing_units(self, outline: Outline) -> list[str]:
         current = self.current_ids(outline)
         return [u for k, u in self.expected() if k not in current]
 
+    def unconfirmed_units(self, outline: Outline) -> list[str]:
+        states = self.states(outline)
+        return [self.unit_of(rid) for rid in self.current_ids(outline).values()
+                if states[rid].state == UNCONFIRMED]
+
 
 # ----------------------------------------------------------- arithmetic ---
 
 def stat_value(stats: dict, stat_id: str) -> float | None:
-    entry = stats.get(stat_id)
+    """A finite number, or None: whatever a stored row holds, never NaN."""
+    entry = stats.get(stat_id) if isinstance(stats, dict) else None
     if not isinstance(entry, dict):
         return None
     value = entry.get("value")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= 1e15 else None
 
 
 class Totals:

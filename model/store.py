@@ -135,7 +135,32 @@ def _m4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX answer_history_field ON answer_history (report_id, field_id, id)")
 
 
-MIGRATIONS = [_m1, _m2, _m3, _m4]
+def _m5(db: sqlite_utils.Database) -> None:
+    """Trust goes to a unit's public key, and units compare by one rule
+    (model/unit_identity).  Trust rows kept certificate fingerprints, which
+    cannot be turned into key ids: they are dropped, and the receiver confirms
+    each unit's key again.  Packages received before are checked again when
+    their file comes in again (verdict 'recheck')."""
+    from model.unit_identity import unit_key
+
+    db.execute("DELETE FROM trusted_signers")
+    db.execute("ALTER TABLE trusted_signers ADD COLUMN short_id TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE received ADD COLUMN short_id TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE received ADD COLUMN report_date TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE received ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0")
+    for rid, unit in list(db.execute("SELECT id, unit FROM received")):
+        db.execute("UPDATE received SET unit_key = ? WHERE id = ?", [unit_key(unit) if unit else "", rid])
+    db.execute("UPDATE received SET verdict = 'recheck', verdict_label = 'Cần nhận lại tệp này', "
+               "data_json = NULL, details = 'nhận trước khi TongKet kiểm tra chứng thư; hãy nhận lại tệp' "
+               "WHERE verdict IN ('valid', 'unknown_signer')")
+    expected = list(db.execute("SELECT unit, position FROM expected_units ORDER BY position"))
+    db.execute("DELETE FROM expected_units")
+    for unit, position in expected:
+        db.execute("INSERT OR IGNORE INTO expected_units (unit_key, unit, position) VALUES (?, ?, ?)",
+                   [unit_key(unit), unit, position])
+
+
+MIGRATIONS = [_m1, _m2, _m3, _m4, _m5]
 HISTORY_KEEP = 50  # versions kept per field
 HISTORY_EVERY = dt.timedelta(minutes=10)  # at most one version per field in this time…
 HISTORY_BIG_CUT = 0.5  # …unless the text lost more than half of itself
@@ -343,30 +368,6 @@ class DraftStore:
         with self.db.atomic():
             self.db.execute("UPDATE reports SET revision = revision + 1 WHERE id = ?", [report_id])
             return self._require(report_id)["revision"]
-
-    # ------------------------------------------------------ trusted signers ---
-    @staticmethod
-    def unit_key(unit: str) -> str:
-        from model.report import unit_in_sentence
-
-        return unit_in_sentence(unit).casefold()
-
-    def trusted_fingerprints(self, unit: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT fingerprint FROM trusted_signers WHERE unit_key = ? ORDER BY added_at",
-            [self.unit_key(unit)])]
-
-    def trust_signer(self, unit: str, fingerprint: str, subject: str = "") -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT OR IGNORE INTO trusted_signers (unit_key, unit, fingerprint, subject, added_at) "
-                "VALUES (?, ?, ?, ?, ?)", [self.unit_key(unit), clean_line(unit), fingerprint,
-                                          clean_line(subject), now_iso()])
-
-    def forget_signer(self, unit: str, fingerprint: str) -> None:
-        with self.db.atomic():
-            self.db.execute("DELETE FROM trusted_signers WHERE unit_key = ? AND fingerprint = ?",
-                            [self.unit_key(unit), fingerprint])
 
     # ----------------------------------------------------------- answers ---
     def _maybe_keep_version(self, report_id: int, field_id: str, old: str, new: str, stamp: str) -> None:

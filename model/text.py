@@ -6,6 +6,9 @@ import unicodedata
 # C0/C1 control characters except tab and line feed; they come from pasted
 # text and break XML (DOCX) and some fonts.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# what XML 1.0 (DOCX, XLSX) cannot hold, and C1 controls that no keyboard
+# types: refused in what comes from outside, removed from what we write
+NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str | None) -> str:
@@ -36,3 +39,24 @@ def ascii_slug(text: str, sep: str = "") -> str:
     if sep:
         return sep.join(words)
     return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def xml_safe(text) -> str:
+    """Any value as text that a DOCX or XLSX can hold (lone surrogates and
+    control characters removed; tab and line feed kept)."""
+    if text is None:
+        return ""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return NOT_IN_XML.sub("", text)
+
+
+def shown(text, limit: int = 120) -> str:
+    """A name from outside (a file in a ZIP, a unit) safe to print in a
+    message: control and invisible characters as U+XXXX, cut to limit."""
+    out = []
+    for ch in str(text)[:limit]:
+        if NOT_IN_XML.match(ch) or ch in "\t\n" or unicodedata.category(ch) == "Cf":
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    return "".join(out) + ("…" if len(str(text)) > limit else "")

@@ -14,7 +14,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
 
 from model import settings
 from model.errors import UserError
-from model.receiving import STATUS_BAD, STATUS_MISSING, STATUS_OK, ReceivingStore
+from model.receiving import (STATUS_BAD, STATUS_CONFLICT, STATUS_MISSING, STATUS_OK, STATUS_UNCONFIRMED,
+                             STATUSES, ReceivingStore)
+from model.text import shown
+from model.trust import key_text
 from model.report import short_date
 from ui import msgbox
 from ui.export_actions import choose_folder, open_folder
@@ -22,7 +25,8 @@ from ui.widgets import accept_file_drag, busy, done_busy, dropped_paths, ok_canc
 from ui.worker import run_in_thread
 
 log = logging.getLogger("tongket")
-STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_BAD: "#b00020", STATUS_MISSING: "#757575"}
+STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_UNCONFIRMED: "#e65100", STATUS_CONFLICT: "#e65100",
+                 STATUS_BAD: "#b00020", STATUS_MISSING: "#757575"}
 COLUMNS = ["TT", "Đơn vị", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
 
 
@@ -110,7 +114,7 @@ def report_as_text(outline, data: dict, info: dict) -> str:
              f"Số: {ident.get('doc_number', '')}-{ident.get('doc_code', '')}   Ngày: {ident.get('date', '')}",
              f"Người ký: {ident.get('position', '')} {ident.get('signer', '')}",
              f"Tệp: {info.get('file_name', '')} — lần ký {info.get('revision', '')} — {info.get('verdict_label', '')}",
-             f"Dấu vân tay: {info.get('fingerprint', '')}", ""]
+             key_text(info.get("fingerprint") or "") if info.get("fingerprint") else "", ""]
     texts, stats = data.get("texts", {}), data.get("statistics", {})
     for s in outline.sections:
         lines.append(s.number + " " + s.heading if s.level == 1 else s.title)
@@ -122,6 +126,50 @@ def report_as_text(outline, data: dict, info: dict) -> str:
             lines.append(f"   {st.label}: {shown} {'' if st.type == 'percent' else st.unit}")
         lines.append("")
     return "\n".join(lines)
+
+
+class TrustListDialog(QDialog):
+    """The units whose signing key the receiver trusts; remove one."""
+
+    def __init__(self, parent, trust_list):
+        super().__init__(parent)
+        self.trust_list = trust_list
+        self.setWindowTitle("Danh sách chữ ký số được tin cậy")
+        self.resize(820, 420)
+        self.table = row_table(["Đơn vị", "Mã chữ ký số", "Chứng thư", "Ngày xác nhận"], "trust-list", stretch=2)
+        remove = QPushButton("Bỏ tin cậy đơn vị này")
+        remove.clicked.connect(self._remove)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Báo cáo của một đơn vị chỉ được coi là hợp lệ khi ký bằng chữ ký số có trong "
+                                "danh sách này (hoặc chứng thư do tổ chức chứng thực cấp)."))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.fill()
+
+    def fill(self) -> None:
+        self.entries = self.trust_list.entries()
+        self.table.setRowCount(0)
+        for e in self.entries:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, text in enumerate((e.unit, e.short_id, e.subject, e.added_at[:10])):
+                self.table.setItem(row, col, QTableWidgetItem(shown(text)))
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.entries):
+            return
+        unit = self.entries[row].unit
+        if msgbox.ask(self, f"Bỏ tin cậy mọi chữ ký số của “{shown(unit)}”? Báo cáo của đơn vị sẽ trở lại "
+                            "trạng thái chưa xác nhận.", yes="Bỏ tin cậy", no="Không"):
+            self.trust_list.remove(unit)
+            self.fill()
 
 
 class ReceiveWindow(QDialog):
@@ -155,7 +203,8 @@ class ReceiveWindow(QDialog):
         self.folder_button = QPushButton("Chọn thư mục…")
         self.units_button = QPushButton("Danh sách đơn vị phải nộp…")
         self.view_button = QPushButton("Xem báo cáo")
-        self.trust_button = QPushButton("Tin cậy người ký")
+        self.trust_button = QPushButton("Xác nhận người ký…")
+        self.trust_list_button = QPushButton("Danh sách tin cậy…")
         self.consolidate_button = QPushButton("Tổng hợp")
         self.close_button = QPushButton("Đóng")
         self.files_button.clicked.connect(self._choose_files)
@@ -163,6 +212,7 @@ class ReceiveWindow(QDialog):
         self.units_button.clicked.connect(self._edit_units)
         self.view_button.clicked.connect(lambda: self.view_unit(self.table.currentRow()))
         self.trust_button.clicked.connect(self._trust)
+        self.trust_list_button.clicked.connect(self._edit_trust_list)
         self.consolidate_button.clicked.connect(self.consolidate)
         self.close_button.clicked.connect(self.close)
 
@@ -170,7 +220,7 @@ class ReceiveWindow(QDialog):
         top.addWidget(QLabel("Đề cương:"))
         top.addWidget(self.outline_box, 1)
         row1 = QHBoxLayout()
-        for b in (self.files_button, self.folder_button, self.units_button):
+        for b in (self.files_button, self.folder_button, self.units_button, self.trust_list_button):
             row1.addWidget(b)
         row1.addStretch(1)
         row2 = QHBoxLayout()
@@ -202,19 +252,19 @@ class ReceiveWindow(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             name = line["unit"] + ("" if line["expected"] else " (ngoài danh sách)")
-            cells = [str(i), name, line["status"], line["verdict"], str(line["packages"])]
+            verdict = "; ".join([line["verdict"], *line["notes"]]) if line["verdict"] else ""
+            cells = [str(i), shown(name), line["status"], verdict, str(line["packages"])]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 2:
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line["status"]])))
                 self.table.setItem(row, col, item)
-        counts = {s: sum(1 for b in self.board_lines if b["status"] == s)
-                  for s in (STATUS_OK, STATUS_BAD, STATUS_MISSING)}
+        counts = {s: sum(1 for b in self.board_lines if b["status"] == s) for s in STATUSES}
         deadline = short_date(outline.defaults.deadline) or "chưa đặt"
         expected = sum(1 for b in self.board_lines if b["expected"])
-        self.summary.setText(
-            f"Hạn nộp: {deadline}. Đơn vị phải nộp: {expected}. {STATUS_OK}: {counts[STATUS_OK]}; "
-            f"{STATUS_BAD}: {counts[STATUS_BAD]}; {STATUS_MISSING}: {counts[STATUS_MISSING]}.")
+        self.summary.setText(f"Hạn nộp: {deadline}. Đơn vị phải nộp: {expected}. "
+                             + "; ".join(f"{s}: {counts[s]}" for s in STATUSES if counts[s] or s != STATUS_CONFLICT)
+                             + ".")
         self._update_buttons()
 
     def _line(self):
@@ -225,8 +275,7 @@ class ReceiveWindow(QDialog):
         line = self._line()
         has = bool(line and line["current_id"])
         self.view_button.setEnabled(has)
-        info = self.rs.package_info(line["current_id"]) if has else {}
-        self.trust_button.setEnabled(info.get("verdict") == "unknown_signer")
+        self.trust_button.setEnabled(bool(line and line["confirmable"]))
         self.consolidate_button.setEnabled(any(b["current_id"] for b in self.board_lines))
 
     # ------------------------------------------------------------ import ---
@@ -256,15 +305,13 @@ class ReceiveWindow(QDialog):
         outline = self.outline
 
         def ok(outcomes):
+            from export.receive import summarise
+
             done_busy(progress)
             self.refresh()
-            new = sum(1 for o in outcomes if o.status == "new")
-            dup = [o for o in outcomes if o.status == "duplicate"]
-            bad = [o for o in outcomes if o.status in ("rejected", "other_outline")]
-            text = f"Đã nhận {len(outcomes)} tệp: {new} hợp lệ, {len(bad)} bị từ chối, {len(dup)} trùng."
-            detail = "\n".join(f"{o.file_name}: {o.verdict_label}"
-                               + (f" ({'; '.join(o.details)})" if o.details else "") for o in bad + dup)
-            (msgbox.warning if bad else msgbox.information)(self, text, detail)
+            summary = summarise(outcomes)
+            (msgbox.warning if summary.problems else msgbox.information)(
+                self, summary.headline, "\n".join(summary.lines))
             if done:
                 done(outcomes)
 
@@ -281,8 +328,12 @@ class ReceiveWindow(QDialog):
     def _edit_units(self) -> None:
         names = ask_expected_units(self, [u for _k, u in self.rs.expected()])
         if names is not None:
-            self.rs.set_expected(names)
+            refused = self.rs.set_expected(names)
             self.refresh()
+            if refused:
+                msgbox.warning(self, "Các tên đơn vị sau có ký tự lạ (chữ Kirin, Hy Lạp hoặc ký tự vô hình) "
+                                     "nên không được đưa vào danh sách. Hãy gõ lại các tên này.",
+                               "\n".join(refused))
 
     def view_unit(self, row: int):
         if not (0 <= row < len(self.board_lines)) or not self.board_lines[row]["current_id"]:
@@ -295,18 +346,48 @@ class ReceiveWindow(QDialog):
 
     def _trust(self) -> None:
         line = self._line()
-        if not line or not line["current_id"]:
+        if not line or not line["confirmable"]:
             return
-        info = self.rs.package_info(line["current_id"])
-        if not msgbox.ask(self, f"Tin cậy chữ ký số của “{line['unit']}”?\n\nChỉ đồng ý khi dấu vân tay dưới "
-                                "đây trùng với dấu vân tay đơn vị báo.", yes="Tin cậy", no="Không",
-                          detail=info["fingerprint"]):
+        infos = [self.rs.package_info(rid) for rid in line["confirmable"]]
+        keys: dict[str, dict] = {}
+        for info in infos:
+            keys.setdefault(info["fingerprint"], info)
+        if len(keys) > 1:
+            from PySide6.QtWidgets import QInputDialog
+
+            choices = [f"{i['short_id']} — {shown(i['subject'])} — {shown(i['file_name'])}" for i in keys.values()]
+            picked, ok = QInputDialog.getItem(
+                self, "Xác nhận người ký",
+                f"Có {len(keys)} chữ ký số khác nhau cùng nhận là của “{line['unit']}”.\n"
+                "Hãy hỏi đơn vị mã chữ ký số đúng rồi chọn:", choices, 0, False)
+            if not ok:
+                return
+            info = list(keys.values())[choices.index(picked)]
+        else:
+            info = next(iter(keys.values()))
+        if not msgbox.ask(self, f"Xác nhận chữ ký số của “{line['unit']}”?\n\nChỉ đồng ý khi mã chữ ký số "
+                                f"{info['short_id']} trùng với mã đơn vị báo (in cuối báo cáo giấy hoặc qua "
+                                "điện thoại).", yes="Tin cậy", no="Không", detail=key_text(info["fingerprint"])):
             return
-        self.store.trust_signer(info["unit"], info["fingerprint"], info["subject"])
-        self.rs.mark_trusted(info["unit"], info["fingerprint"])
+        self.rs.trust_package(info["id"])
+        self.refresh()
+
+    def _edit_trust_list(self) -> None:
+        dialog = TrustListDialog(self, self.rs.trust)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
         self.refresh()
 
     def consolidate(self, done=None) -> None:
+        unconfirmed = self.rs.unconfirmed_units(self.outline)
+        if unconfirmed and not msgbox.ask(
+                self, f"{len(unconfirmed)} đơn vị có báo cáo hợp lệ nhưng chưa được xác nhận chữ ký số. "
+                      "Vẫn tổng hợp? (Các dòng này được tô màu cam trong bảng tổng hợp; nên xác nhận "
+                      "người ký trước khi gửi đi.)", yes="Vẫn tổng hợp", no="Để sau",
+                detail="\n".join(shown(u) for u in unconfirmed)):
+            return
         folder = choose_folder(self, "Chọn thư mục lưu bảng tổng hợp")
         if not folder:
             return
@@ -327,6 +408,10 @@ class ReceiveWindow(QDialog):
         def ok(result):
             text = (f"Đã tổng hợp {result.units} đơn vị vào thư mục {result.xlsx.parent}:\n"
                     f"{result.xlsx.name}\n{result.docx.name}")
+            if result.unconfirmed:
+                text += f"\n\nChưa xác nhận người ký: {len(result.unconfirmed)} đơn vị (tô màu cam)."
+            if result.skipped:
+                text += "\n\nKhông dùng được dữ liệu của: " + ", ".join(result.skipped)
             if result.missing:
                 text += f"\n\nChưa nộp hợp lệ: {len(result.missing)} đơn vị."
             if msgbox.ask(self, text, yes="Mở thư mục", no="Đóng"):

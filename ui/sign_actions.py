@@ -8,6 +8,7 @@ import logging
 
 from model import settings
 from model.errors import UserError
+from model.trust import key_text
 from ui import msgbox, signing_dialogs
 from ui.export_actions import choose_folder, open_folder, saved_report_data
 from ui.widgets import busy, done_busy
@@ -34,7 +35,7 @@ def unlock_identity(parent, unit: str, superior: str):
             msgbox.error(parent, exc.message)
             return None
         msgbox.information(parent, "Đã có chữ ký số của đơn vị:\n" + ident.subject,
-                           "Dấu vân tay (báo cho cấp trên để đối chiếu):\n" + ident.fingerprint)
+                           "Báo mã này cho cấp trên để đối chiếu:\n" + key_text(ident.key_id))
         return ident
     message = ""
     for _attempt in range(5):
@@ -79,7 +80,7 @@ def sign_and_export(parent, editor, done=None) -> None:
                               f"(trong thư mục {package.path.parent})\n\n"
                               "Gửi tệp .zip này qua thư điện tử hoặc ổ USB.",
                       yes="Mở thư mục", no="Đóng",
-                      detail=f"Dấu vân tay chữ ký số: {package.fingerprint}"):
+                      detail=key_text(package.key_id)):
             open_folder(package.path.parent)
         if done:
             done(result)

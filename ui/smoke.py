@@ -132,7 +132,7 @@ def run_smoke_test(log_path: str | None = None) -> int:
         w = state["window"]
         rs = ReceivingStore(w.store)
         rs.set_expected(communes_of("Đắk Lắk")[:5] + ["Xã Hòa An"])
-        outcomes = import_packages(rs, [state["package"]], w.catalog.default())
+        outcomes = import_packages(rs, [state["package"]], w.catalog.default(), trust_new=True)
         assert [o.status for o in outcomes] == ["new"], outcomes
         result = consolidate(rs, w.catalog.default(), tmp / "tong-hop")
         assert result.units == 1 and result.docx.exists()

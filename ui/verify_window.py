@@ -11,28 +11,30 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QTableWidgetItem, QVBoxLayout)
 
+from model.text import shown
+from model.trust import key_text
 from ui import msgbox
 from ui.widgets import accept_file_drag, dropped_paths, row_table
 from ui.worker import run_in_thread
 
-COLORS = {"valid": "#2e7d32", "unknown_signer": "#e65100"}
+COLORS = {"valid": "#2e7d32", "unknown_signer": "#e65100", "conflict": "#e65100"}
 COLUMNS = ["Tệp", "Kết quả", "Đơn vị", "Người ký (chứng thư)", "Lần ký"]
 
 
 def verify_all(paths):
     """In a worker thread: no database, only the files."""
-    from export.verify import verify_package
+    from export.receive import verify_files
 
-    return [verify_package(p) for p in paths]
+    return verify_files(paths)
 
 
 def apply_trust_list(store, verdicts):
-    """On the main thread: the receiver's trusted signers decide."""
-    from export.verify import apply_trust
+    """On the main thread: the receiver's trust list decides, by the same
+    rule as the CLI (export/receive.decide_trust)."""
+    from export.receive import decide_trust
+    from model.trust import TrustList
 
-    for v in verdicts:
-        if v.intact:
-            apply_trust(v, store.trusted_fingerprints(v.unit))
+    decide_trust(TrustList(store.db), verdicts)
     return verdicts
 
 
@@ -86,16 +88,17 @@ class VerifyWindow(QDialog):
             self.check([Path(n) for n in names])
 
     def check(self, paths, done=None) -> None:
-        files = []
-        for p in paths:
-            files.extend(sorted(p.glob("*.zip")) if p.is_dir() else [p])
+        from export.receive import expand
+
+        files = expand(paths)
         if not files:
             return
         self.choose.setEnabled(False)
 
         def ok(verdicts):
             self.choose.setEnabled(True)
-            self.verdicts.extend(apply_trust_list(self.store, verdicts))
+            self.verdicts.extend(verdicts)
+            apply_trust_list(self.store, self.verdicts)
             self._fill()
             if done:
                 done(verdicts)
@@ -112,7 +115,7 @@ class VerifyWindow(QDialog):
         for v in self.verdicts:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            cells = [v.path.name, v.label, v.unit, v.subject,
+            cells = [shown(v.path.name), v.label, shown(v.unit), shown(v.subject),
                      "" if v.revision is None else str(v.revision)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -135,13 +138,13 @@ class VerifyWindow(QDialog):
             self.details.clear()
             self.trust.setEnabled(False)
             return
-        lines = [f"Tệp: {v.path}", f"Kết quả: {v.label}"]
+        lines = [f"Tệp: {shown(v.path, 300)}", f"Kết quả: {v.label}"]
         if v.unit:
-            lines.append(f"Đơn vị báo cáo: {v.unit}")
+            lines.append(f"Đơn vị báo cáo: {shown(v.unit)}")
         if v.subject:
-            lines.append(f"Chứng thư số: {v.subject}")
-        if v.fingerprint:
-            lines.append(f"Dấu vân tay (SHA-256): {v.fingerprint}")
+            lines.append(f"Chứng thư số: {shown(v.subject)}")
+        if v.key_id:
+            lines.append(key_text(v.key_id))
         if v.signed_at:
             try:
                 import datetime as dt
@@ -150,23 +153,21 @@ class VerifyWindow(QDialog):
             except ValueError:
                 when = v.signed_at
             lines.append(f"Thời điểm ký theo đồng hồ máy gửi (chỉ để tham khảo): {when}")
-        lines += [f"- {d}" for d in v.details]
+        lines += [f"- {d}" for d in v.notes()]
         self.details.setPlainText("\n".join(lines))
-        self.trust.setEnabled(v.code == "unknown_signer")
+        self.trust.setEnabled(v.code in ("unknown_signer", "conflict"))
 
     def _trust(self) -> None:
         v = self._current()
-        if v is None or v.code != "unknown_signer":
+        if v is None or v.code not in ("unknown_signer", "conflict"):
             return
-        if not msgbox.ask(self, f"Tin cậy chữ ký số của “{v.unit}”?\n\nChỉ đồng ý khi dấu vân tay dưới "
-                                "đây trùng với dấu vân tay đơn vị báo (in cuối báo cáo giấy hoặc qua điện thoại).",
-                          yes="Tin cậy", no="Không", detail=v.fingerprint):
+        if not msgbox.ask(self, f"Xác nhận chữ ký số của “{shown(v.unit)}”?\n\nChỉ đồng ý khi mã chữ ký số "
+                                f"{v.short_id} trùng với mã đơn vị báo (in cuối báo cáo giấy hoặc qua "
+                                "điện thoại).", yes="Tin cậy", no="Không", detail=key_text(v.key_id)):
             return
-        self.store.trust_signer(v.unit, v.fingerprint, v.subject)
-        from export.verify import VALID
+        from model.store import now_iso
+        from model.trust import TrustList
 
-        for other in self.verdicts:
-            if other.code == "unknown_signer" and other.fingerprint == v.fingerprint:
-                other.code = VALID
-                other.details = [d for d in other.details if not d.startswith("lần đầu")]
+        TrustList(self.store.db).add(v.unit, v.key_id, v.short_id, v.subject, now_iso())
+        apply_trust_list(self.store, self.verdicts)
         self._fill()

@@ -12,7 +12,7 @@ import pytest
 
 from export.package import DATA, MANIFEST, SIGNATURE, build_package_bytes, write_package
 from export.signing import create_identity, import_identity, load_identity, sign_detached
-from export.verify import (BAD_SIGNATURE, KEY_MISMATCH, NOT_PACKAGE, TAMPERED, UNKNOWN_SIGNER,
+from export.verify import (BAD_SIGNATURE, INTACT, KEY_MISMATCH, NOT_PACKAGE, TAMPERED, UNKNOWN_SIGNER,
                            VALID, apply_trust, verify_package)
 from model.errors import UserError
 from model.sample import make_sample
@@ -80,19 +80,20 @@ def test_fingerprint_printed_in_the_docx(package, ident):
 
 def test_verify_intact_and_trust(package, ident, other_ident, sample_data, tmp_path):
     v = verify_package(package)
-    assert v.code == UNKNOWN_SIGNER and v.intact
+    assert v.code == INTACT and v.intact
     assert v.unit == "ĐẢNG ỦY XÃ HÒA AN"
     assert v.subject == "Đảng ủy xã Hòa An, Đảng bộ tỉnh Đắk Lắk"
-    assert v.fingerprint == ident.fingerprint and v.signed_at
+    assert v.fingerprint == ident.fingerprint and v.key_id == ident.key_id and v.signed_at
     assert v.data["report_id"] == sample_data.uuid
-    assert apply_trust(verify_package(package), [ident.fingerprint]).code == VALID
-    assert apply_trust(verify_package(package), []).code == UNKNOWN_SIGNER
+    assert apply_trust(verify_package(package), {ident.key_id}).code == VALID
+    unconfirmed = apply_trust(verify_package(package), set())
+    assert unconfirmed.code == UNKNOWN_SIGNER and "chưa xác nhận" in unconfirmed.line()
     # the same unit, later, signed with another key: flagged loudly
     forged_key = create_identity("ĐẢNG ỦY XÃ HÒA AN", "ĐẢNG BỘ TỈNH ĐẮK LẮK", PASS, path=tmp_path / "c.p12")
     out = tmp_path / "c"
     out.mkdir()
     second = write_package(sample_data, forged_key, out).path
-    v2 = apply_trust(verify_package(second), [ident.fingerprint])
+    v2 = apply_trust(verify_package(second), {ident.key_id})
     assert v2.code == KEY_MISMATCH and "CẢNH BÁO" in v2.line()
 
 
@@ -259,8 +260,14 @@ def test_import_a_ca_issued_p12(tmp_path, data_dir):
     out = tmp_path / "out"
     out.mkdir()
     pkg = write_package(ReportData(default_outline(), ident, answers, uuid="ca-1"), imported, out).path
-    v = verify_package(pkg)
-    assert v.intact and "tổ chức chứng thực" in v.line()
+    # without the CA's root the chain cannot be checked: intact, not vouched for
+    v = verify_package(pkg, anchors=[])
+    assert v.intact and not v.anchored and "chưa kiểm tra được chuỗi chứng thực" in v.line()
+    assert apply_trust(v, set()).code == UNKNOWN_SIGNER
+    # with the root among the receiver's anchors: valid without anyone trusting the key first
+    v = verify_package(pkg, anchors=[ca])
+    assert v.anchored and "đã kiểm tra đến chứng thư gốc" in v.line()
+    assert apply_trust(v, set()).code == VALID
     if shutil.which("openssl"):
         folder = tmp_path / "x"
         folder.mkdir()

@@ -130,7 +130,7 @@ def test_cli_sign_and_verify(tmp_path):
                                      "--passphrase-file", str(pw)], capture_output=True, text=True, env=env)
     assert Path(again.stdout.split()[-1]).name.endswith("-r2.zip")
     v = subprocess.run(receiver + ["verify", str(pkg)], capture_output=True, text=True, env=env)
-    assert v.returncode == 0 and "Chưa xác định người ký" in v.stdout
+    assert v.returncode == 0 and "Chưa xác nhận người ký" in v.stdout
     v = subprocess.run(receiver + ["verify", "--require-trusted", str(pkg)], capture_output=True, text=True, env=env)
     assert v.returncode == 1
     v = subprocess.run(receiver + ["verify", "--trust-new", str(pkg)], capture_output=True, text=True, env=env)

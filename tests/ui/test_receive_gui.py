@@ -8,7 +8,7 @@ from export.package import export_signed
 from export.signing import create_identity
 from model import paths
 from model.outline import default_outline
-from model.receiving import STATUS_MISSING, STATUS_OK
+from model.receiving import STATUS_MISSING, STATUS_OK, STATUS_UNCONFIRMED
 from model.sample import make_sample
 from ui import receive_window
 from ui.main_window import MainWindow
@@ -47,9 +47,11 @@ def test_receive_board_view_trust_consolidate(qtbot, window, inbox, tmp_path, mo
     rw.receive([inbox], done=got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=15000)
     kind, text = no_dialogs[-1]
-    assert kind == "warning" and "2 hợp lệ, 1 bị từ chối" in text
+    assert kind == "warning" and "0 hợp lệ, 2 chưa xác nhận người ký, 1 bị từ chối" in text
     status = {rw.table.item(r, 1).text(): rw.table.item(r, 2).text() for r in range(rw.table.rowCount())}
-    assert status == {"Xã Hòa An": STATUS_OK, "Xã Ea Tu": STATUS_OK, "Xã Hòa Phú": STATUS_MISSING}
+    # nobody has confirmed these signers yet: never shown as plainly valid
+    assert status == {"Xã Hòa An": STATUS_UNCONFIRMED, "Xã Ea Tu": STATUS_UNCONFIRMED,
+                      "Xã Hòa Phú": STATUS_MISSING}
     assert "Hạn nộp: 20/07/2023" in rw.summary.text()
 
     rw.table.selectRow(0)
@@ -62,17 +64,21 @@ def test_receive_board_view_trust_consolidate(qtbot, window, inbox, tmp_path, mo
     assert rw.trust_button.isEnabled()
     no_dialogs.answers.append(True)
     rw.trust_button.click()
-    assert rw.table.item(0, 3).text() == "Hợp lệ"
+    assert rw.table.item(0, 3).text() == "Hợp lệ" and rw.table.item(0, 2).text() == STATUS_OK
 
     out = tmp_path / "tong-hop"
     monkeypatch.setattr(receive_window, "choose_folder", lambda p, t: str(out))
     monkeypatch.setattr(receive_window, "open_folder", lambda p: None)
     done = []
-    no_dialogs.answers.append(False)
+    no_dialogs.answers.append(False)  # "Để sau": one unit is still unconfirmed
+    rw.consolidate(done=done.append)
+    assert not done and "1 đơn vị có báo cáo hợp lệ nhưng chưa được xác nhận" in no_dialogs[-1][1]
+    no_dialogs.answers += [True, False]  # "Vẫn tổng hợp", then do not open the folder
     rw.consolidate(done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=15000)
     result = done[0]
     assert result.units == 2 and result.missing == ["Xã Hòa Phú"]
+    assert len(result.unconfirmed) == 1 and "EA TU" in result.unconfirmed[0].upper()
     assert result.xlsx.exists() and result.docx.exists()
     rw.close()
 

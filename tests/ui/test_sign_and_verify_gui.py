@@ -3,6 +3,8 @@ shown), then check received files in 'Kiểm tra tệp báo cáo'."""
 
 import zipfile
 
+from model.trust import TrustList, short_id
+
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -62,14 +64,14 @@ def test_sign_first_time_then_with_passphrase(qtbot, window, tmp_path, monkeypat
     verify.check([package.path, bad], done=got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=10000)
     labels = [verify.table.item(r, 1).text() for r in range(verify.table.rowCount())]
-    assert labels == ["Chưa xác định người ký", "Đã bị sửa đổi sau khi ký"]
+    assert labels == ["Chưa xác nhận người ký (nội dung nguyên vẹn)", "Đã bị sửa đổi sau khi ký"]
     verify.table.selectRow(0)
     assert verify.trust.isEnabled()
-    assert package.fingerprint in verify.details.toPlainText()
+    assert short_id(package.key_id) in verify.details.toPlainText()
     no_dialogs.answers.append(True)  # "Tin cậy"
     verify.trust.click()
     assert verify.table.item(0, 1).text() == "Hợp lệ"
-    assert window.store.trusted_fingerprints("ĐẢNG ỦY XÃ HÒA AN") == [package.fingerprint]
+    assert TrustList(window.store.db).keys_for("Xã Hoà An") == {package.key_id}
     verify.close()
 
 
