@@ -358,13 +358,14 @@ class RestoreResult:
 
     def lines(self) -> list[str]:
         """What really happened, in Vietnamese, one fact a line."""
-        out = [f"Đã khôi phục dữ liệu từ tệp “{self.source.name}” ({self.reports} báo cáo)."]
+        out = []
         if self.safety_backup is not None:
             out.append(f"Dữ liệu trước khi khôi phục được giữ trong bản sao lưu: {self.safety_backup}")
         if self.set_aside is not None:
             out.append(f"Tệp dữ liệu bị hỏng được giữ lại tại: {self.set_aside}")
         if self.safety_backup is None and self.set_aside is None:
             out.append("Trước đó chưa có dữ liệu nào để giữ lại.")
+        out.append(f"Đã khôi phục dữ liệu từ tệp “{self.source.name}” ({self.reports} báo cáo).")
         if self.trust_dropped:
             out.append(f"Danh sách người ký được tin cậy trong tệp ({self.trust_dropped} mục) không được "
                        "khôi phục: việc tin cậy chữ ký số chỉ do người dùng máy này quyết định; danh sách "
