@@ -211,8 +211,12 @@ class ReportEditor(QWidget):
 
     def save_now(self) -> bool:
         self.timer.stop()
+        from ui.pages import fit_wrap
+
         for field_id, editor in list(self.dirty_editors.items()):
-            self.session.set_answer(field_id, editor.toPlainText())
+            text = editor.toPlainText()
+            fit_wrap(editor, text)  # a pasted run without spaces stops stalling from the next key
+            self.session.set_answer(field_id, text)
         self.dirty_editors.clear()
         if not self.session.dirty:
             return True
