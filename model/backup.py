@@ -465,13 +465,15 @@ def _carry_over(fresh: Path, current: Path) -> None:
         conn.close()
 
 
-def _keep_current(db_path: Path, source: Path) -> tuple[Path | None, Path | None]:
+def _keep_current(db_path: Path, source: Path, damaged: bool) -> tuple[Path | None, Path | None]:
     """Keep the live database before it is replaced: as a backup, or set
     aside when it is damaged.  A disk that is full or read-only stops the
     restore here, with nothing changed."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         stray = [p for p in _sidecars(db_path) if p.exists() and p.stat().st_size > 0]
         return None, (set_aside(db_path) if stray else None)
+    if damaged:  # known damaged (found after the first check): kept byte for byte
+        return None, set_aside(db_path)
     try:
         conn = sqlite3.connect(str(db_path), timeout=0.5)
     except sqlite3.Error as exc:
@@ -512,15 +514,16 @@ def _swap(fresh: Path, db_path: Path) -> None:
             os.close(fd)
 
 
-def restore(source: str | Path, db_path: Path | None = None) -> RestoreResult:
+def restore(source: str | Path, db_path: Path | None = None, damaged: bool = False) -> RestoreResult:
     """'Khôi phục' as one transaction; the caller closes the store first and
     reopens it afterwards.  Raises UserError with nothing changed, or returns
-    what really happened."""
+    what really happened.  damaged: the current database is known to be
+    damaged and is set aside rather than backed up."""
     db_path = Path(db_path or database_path())
     info = check_backup(source)
     fresh = _build_fresh(info.path, db_path.parent)
     try:
-        safety, aside = _keep_current(db_path, info.path)
+        safety, aside = _keep_current(db_path, info.path, damaged)
         if safety is not None:
             _carry_over(fresh, safety)
         _swap(fresh, db_path)
