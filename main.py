@@ -8,6 +8,9 @@
     python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new]
     python main.py --data-dir D consolidate FILE_OR_DIR... --out DIR [--expected units.txt]
     python main.py --data-dir D trust list | add FILE.zip | remove UNIT
+    python main.py --data-dir D backup [--out DIR]
+    python main.py --data-dir D backups
+    python main.py --data-dir D restore FILE
 """
 
 from __future__ import annotations
@@ -66,7 +69,40 @@ def build_parser():
     ta.add_argument("file")
     tr = tsub.add_parser("remove", help="bỏ tin cậy mọi chữ ký số của một đơn vị")
     tr.add_argument("unit")
+    b = sub.add_parser("backup", help="sao lưu dữ liệu (vào thư mục sao lưu, hoặc vào --out)")
+    b.add_argument("--out", help="thư mục ghi bản sao lưu (ví dụ ổ USB)")
+    sub.add_parser("backups", help="liệt kê các bản sao lưu trong thư mục dữ liệu")
+    r = sub.add_parser("restore", help="khôi phục dữ liệu từ một bản sao lưu")
+    r.add_argument("file", help="tệp sao lưu (.sqlite3)")
     return p
+
+
+def _backup_commands(args) -> int:
+    """backup / backups / restore: they work even when the database cannot be
+    opened (restore is how it is repaired)."""
+    from model import backup
+    from model.recovery import open_store
+
+    if args.command == "backups":
+        items = backup.backups()
+        if not items:
+            print("Chưa có bản sao lưu nào.")
+        for b in items:
+            print(f"{b.seq}\t{b.when_text()}\t{b.report_count()} báo cáo\t{b.reason}\t{b.path}")
+        return 0
+    if args.command == "restore":
+        result = backup.restore(args.file)
+        for line in result.lines():
+            print(line)
+        return 0
+    store = open_store()
+    try:
+        path = (backup.export_backup(store.db.conn, args.out) if args.out
+                else backup.make_backup(store.db.conn, "thu-cong"))
+    finally:
+        store.close()
+    print(f"Đã sao lưu toàn bộ dữ liệu vào tệp:\n{path}")
+    return 0
 
 
 def _read_passphrase(path: str | None) -> str:
@@ -156,13 +192,24 @@ def _trust(args, store) -> int:
 def run_headless(args) -> int:
     from model.errors import UserError
     from model.outline import OutlineCatalog
-    from model.paths import database_path, ensure_data_dir
-    from model.store import DraftStore
+    from model.dberrors import as_user_error
+    from model.paths import data_dir, ensure_data_dir
+    from model.recovery import MissingDatabase, open_store
 
     try:
-        ensure_data_dir()
-        store = DraftStore(database_path())
+        try:
+            ensure_data_dir()
+        except OSError as exc:
+            raise as_user_error(exc, "tạo thư mục dữ liệu", data_dir().parent) from exc
+        if args.command in ("backup", "backups", "restore"):
+            return _backup_commands(args)
+        try:
+            store = open_store()
+        except MissingDatabase as exc:
+            raise UserError(f"{exc.message} Dùng lệnh: restore \"{exc.offer.path}\"") from exc
         catalog = OutlineCatalog()
+        for problem in catalog.errors:
+            print(problem, file=sys.stderr)
         try:
             if args.command == "sample":
                 from model.app import create_sample

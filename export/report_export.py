@@ -9,6 +9,7 @@ from pathlib import Path
 from export.docx_report import ReportData, check_final, docx_bytes
 from export.files import atomic_write, check_folder, unique_path, unit_slug
 from export.xlsx_stats import xlsx_bytes
+from model.errors import UserError
 from model.outline import OutlineCatalog
 from model.store import DraftStore
 
@@ -59,6 +60,26 @@ def export_files(data: ReportData, out_dir: str | Path, draft: bool,
     docx_content, xlsx_content = rendered.docx, rendered.xlsx
     docx_path = atomic_write(unique_path(folder, f"BC-{name}{suffix}.docx"),
                              lambda fh: fh.write(docx_content))
-    xlsx_path = atomic_write(unique_path(folder, f"BieuThongKe-{name}{suffix}.xlsx"),
-                             lambda fh: fh.write(xlsx_content))
+    try:
+        xlsx_path = atomic_write(unique_path(folder, f"BieuThongKe-{name}{suffix}.xlsx"),
+                                 lambda fh: fh.write(xlsx_content))
+    except UserError as exc:
+        raise UserError(exc.message + " " + remove_partial([docx_path])) from exc
     return ExportResult(docx_path, xlsx_path)
+
+
+def remove_partial(written: list[Path]) -> str:
+    """An export that could not write all its files leaves none of them;
+    returns the sentence that says so (or which file is left, and why)."""
+    left = []
+    for path in written:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left.append(path)
+    if left:
+        names = ", ".join(f"“{p.name}”" for p in left)
+        return f"Không xóa được tệp đã ghi dở ({names}); hãy xóa tệp đó rồi xuất lại."
+    return "Các tệp đã ghi trước đó của lần xuất này đã được xóa, không để lại bộ tệp thiếu. Hãy xuất lại."

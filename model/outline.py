@@ -262,6 +262,10 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
         line = re.search(r"line (\d+)", str(exc))
         where = f"dòng {line.group(1)}" if line else "một dòng"
         raise c.fail(where, "sai cú pháp (thiếu dấu ngoặc kép, dấu bằng hoặc dấu ngoặc vuông).") from exc
+    except RecursionError as exc:  # [[[[…]]]] nested a thousand deep
+        raise c.fail("đầu tệp", "các khối lồng vào nhau quá sâu.") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise c.fail("một dòng", "có số quá lớn hoặc giá trị không đọc được.") from exc
 
     head = "phần đầu tệp"
     if data.get("format") != FORMAT_NAME:
@@ -425,6 +429,10 @@ class OutlineCatalog:
                     o = load_outline(p)
                 except OutlineError as exc:
                     self.errors.append(exc.message)
+                    continue
+                except Exception:  # noqa: BLE001 - one bad file never stops the others
+                    self.errors.append(f"Tệp đề cương “{p.name}” không đọc được nên bị bỏ qua. "
+                                       "Hãy xin lại tệp đúng từ cấp trên.")
                     continue
                 self.outlines.setdefault(o.key, o)
 

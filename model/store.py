@@ -11,22 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 import uuid as uuidlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
+from model.dberrors import DamagedDatabase, StorageProblem, as_user_error  # noqa: F401 (re-exported)
 from model.errors import UserError
 from model.outline import Outline
 from model.report import Identity
 from model.text import clean, clean_line
 
 APP_ID = "TongKet"
-
-
-class DamagedDatabase(UserError):
-    """The file is a TongKet database that fails its check, or no database at all."""
 
 
 class ForeignDatabase(UserError):
@@ -141,28 +139,60 @@ def _m5(db: sqlite_utils.Database) -> None:
     cannot be turned into key ids: they are dropped, and the receiver confirms
     each unit's key again.  Packages received before are checked again when
     their file comes in again (verdict 'recheck')."""
-    from model.unit_identity import unit_key
-
     db.execute("DELETE FROM trusted_signers")
     db.execute("ALTER TABLE trusted_signers ADD COLUMN short_id TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE received ADD COLUMN short_id TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE received ADD COLUMN report_date TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE received ADD COLUMN anchored INTEGER NOT NULL DEFAULT 0")
+    settle_received(db)
+
+
+def settle_received(db, from_file: bool = False) -> int:
+    """Received rows that come from an older schema or from a restored file:
+    unit keys by today's rule, verdicts of the old trust model to be checked
+    again.  from_file: every row came from a backup file, whose word is worth
+    nothing (a hostile file could plant a row under a trusted key): all are
+    to be received again, and their data is dropped.  Returns how many rows
+    now wait to be received again.  db: any object with execute()."""
+    from model.unit_identity import unit_key
+
+    if from_file:
+        db.execute("UPDATE received SET verdict = 'valid' WHERE verdict = 'intact'")
+
     for rid, unit in list(db.execute("SELECT id, unit FROM received")):
         db.execute("UPDATE received SET unit_key = ? WHERE id = ?", [unit_key(unit) if unit else "", rid])
     db.execute("UPDATE received SET verdict = 'recheck', verdict_label = 'Cần nhận lại tệp này', "
                "data_json = NULL, details = 'nhận trước khi TongKet kiểm tra chứng thư; hãy nhận lại tệp' "
                "WHERE verdict IN ('valid', 'unknown_signer')")
+    db.execute("UPDATE received SET anchored = 0")
+    waiting = db.execute("SELECT count(*) FROM received WHERE verdict = 'recheck'").fetchone()[0]
     expected = list(db.execute("SELECT unit, position FROM expected_units ORDER BY position"))
     db.execute("DELETE FROM expected_units")
     for unit, position in expected:
         db.execute("INSERT OR IGNORE INTO expected_units (unit_key, unit, position) VALUES (?, ?, ?)",
                    [unit_key(unit), unit, position])
+    return waiting
 
 
 MIGRATIONS = [_m1, _m2, _m3, _m4, _m5]
+
+
+def schema_objects() -> dict[str, set[str]]:
+    """The tables and indexes of TongKet's own schema, by type: the one
+    answer to 'is this table ours' (a backup carrying anything else is refused)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        for migration in MIGRATIONS:
+            migration(db)
+        out: dict[str, set[str]] = {"table": set(), "index": set()}
+        for kind, name in conn.execute("SELECT type, name FROM sqlite_master"):
+            out.setdefault(kind, set()).add(name)
+        return out
+    finally:
+        conn.close()
 HISTORY_KEEP = 50  # versions kept per field
-HISTORY_EVERY = dt.timedelta(minutes=10)  # at most one version per field in this time…
+HISTORY_EVERY = 600.0  # seconds of monotonic time: at most one version per field in this time…
 HISTORY_BIG_CUT = 0.5  # …unless the text lost more than half of itself
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -201,19 +231,19 @@ def _date(text: str | None) -> dt.date | None:
 class DraftStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._last_version: dict[tuple[int, str], float] = {}  # monotonic time of the last version kept
+        self.monotonic = time.monotonic  # a clock that never goes back (tests put their own)
         self.db = self._open()
 
     # -------------------------------------------------------------- open ---
     def _open(self) -> sqlite_utils.Database:
+        folder = self.path.parent
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=5, isolation_level=None,
                                    check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
-            raise UserError(
-                "Không mở được tệp dữ liệu của TongKet. Hãy kiểm tra thư mục dữ liệu "
-                "còn tồn tại và không ở chế độ chỉ đọc."
-            ) from exc
+            raise as_user_error(exc, "mở tệp dữ liệu của TongKet", folder) from exc
         # damaged files can hold bytes that are not UTF-8: never a crash for that
         conn.text_factory = lambda b: b.decode("utf-8", "replace")
         db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -223,8 +253,8 @@ class DraftStore:
             tables = set(db.table_names())
             if version > SCHEMA_VERSION:
                 raise NewerDatabase(
-                    "Tệp dữ liệu này do phiên bản TongKet mới hơn tạo ra. "
-                    "Hãy dùng phiên bản TongKet mới nhất để mở."
+                    "Tệp dữ liệu này do phiên bản TongKet mới hơn tạo ra. TongKet không ghi đè lên "
+                    "tệp này; hãy dùng phiên bản TongKet mới nhất, hoặc chọn thư mục dữ liệu khác."
                 )
             if version == 0 and tables:
                 raise ForeignDatabase(
@@ -235,7 +265,8 @@ class DraftStore:
                 check = db.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
                     raise DamagedDatabase(
-                        "Tệp dữ liệu của TongKet bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất."
+                        "Tệp dữ liệu của TongKet bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất; "
+                        "tệp bị hỏng được giữ lại bên cạnh, không bị xóa."
                     )
                 row = db.execute("SELECT value FROM app_info WHERE key='application'").fetchone() \
                     if "app_info" in tables else None
@@ -251,12 +282,10 @@ class DraftStore:
         except UserError:
             conn.close()
             raise
-        except (sqlite3.DatabaseError, ValueError) as exc:
+        except sqlite3.Error as exc:
+            # by its code: a full or read-only disk is not a damaged file
             conn.close()
-            raise DamagedDatabase(
-                "Tệp dữ liệu của TongKet bị hỏng hoặc không phải tệp dữ liệu. "
-                "Hãy khôi phục từ bản sao lưu gần nhất."
-            ) from exc
+            raise as_user_error(exc, "mở tệp dữ liệu của TongKet", folder) from exc
         return db
 
     def _migrate(self, db: sqlite_utils.Database, version: int) -> None:
@@ -371,19 +400,19 @@ class DraftStore:
 
     # ----------------------------------------------------------- answers ---
     def _maybe_keep_version(self, report_id: int, field_id: str, old: str, new: str, stamp: str) -> None:
-        """Keep the text as it was before this change: at most one version per
-        field every 10 minutes, but always before a cut of more than half."""
-        last = self.db.execute(
-            "SELECT saved_at FROM answer_history WHERE report_id = ? AND field_id = ? ORDER BY id DESC LIMIT 1",
-            [report_id, field_id]).fetchone()
+        """Keep the text as it was before this change: the first change of a
+        field after TongKet starts, then at most one version every 10 minutes,
+        but always before a cut of more than half.  Time here is the monotonic
+        clock of this run, never the laptop's clock (which may be set back):
+        versions are ordered by their sequence number (id); saved_at is only
+        information for the clerk."""
+        key = (report_id, field_id)
+        now = self.monotonic()
+        last = self._last_version.get(key)
         big_cut = len(new) < len(old) * HISTORY_BIG_CUT
-        if last is not None and not big_cut:
-            try:
-                age = dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(last[0])
-            except ValueError:
-                age = HISTORY_EVERY
-            if age < HISTORY_EVERY:
-                return
+        if last is not None and not big_cut and now - last < HISTORY_EVERY:
+            return
+        self._last_version[key] = now
         self.db.execute("INSERT INTO answer_history (report_id, field_id, value, saved_at) VALUES (?, ?, ?, ?)",
                         [report_id, field_id, old, stamp])
         self.db.execute(

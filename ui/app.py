@@ -14,6 +14,7 @@ from model.paths import data_dir, resource_dir
 # Only what the start window needs is imported here: everything else loads
 # after it is on screen (the frozen program imports from a compressed archive).
 _keep: list = []  # translators must stay referenced while the app runs
+_keep_window: list = []  # the main window, for damage found by the crash handler
 
 
 def install_translations(app: QApplication) -> bool:
@@ -69,6 +70,17 @@ def _excepthook(exc_type, exc, tb) -> None:
             pass
     from ui import msgbox
 
+    import sqlite3
+
+    from model.dberrors import is_damage
+
+    if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc) and _keep_window:
+        # damage the start-up check did not see, surfacing anywhere: offer restore
+        try:
+            _keep_window[0].damage_found()
+            return
+        except Exception:  # noqa: BLE001 - fall back to the last-resort message
+            pass
     where = f" Chi tiết lỗi đã được ghi vào tệp {path}." if path else ""
     try:
         msgbox.error(
@@ -91,29 +103,47 @@ def run_gui(measure_startup: bool = False) -> int:
     from model.paths import ensure_data_dir
     from ui.instance import SingleInstance
 
+    held: list = []
+
+    def take_lock(folder) -> bool:
+        """One TongKet per data folder; a folder whose lock cannot be written
+        (full or read-only disk) is left to open_store() to explain."""
+        from ui import msgbox
+
+        instance = SingleInstance(folder)
+        if instance.acquire():
+            for old in held:
+                old.release()
+            held[:] = [instance]
+            if _keep_window:
+                instance.wake.connect(_keep_window[0].bring_to_front)
+            return True
+        if instance.held_by_other:
+            instance.wake_other()
+            msgbox.information(_keep_window[0] if _keep_window else None,
+                               "TongKet đang mở ở một cửa sổ khác trên thư mục dữ liệu này; cửa sổ "
+                               "đó đã được đưa lên trước. Hãy dùng cửa sổ đó.")
+            return False
+        return True
+
+    _keep_window.clear()
     try:
         folder = ensure_data_dir()
     except OSError:
-        from ui import msgbox
-
-        msgbox.error(None, "Không tạo được thư mục dữ liệu của TongKet. Hãy kiểm tra quyền ghi trên máy.")
-        return 1
-    instance = SingleInstance(folder)
-    if not instance.acquire():
-        # the same data folder is open in another TongKet: bring it forward
-        from ui import msgbox
-
-        instance.wake_other()
-        msgbox.information(None, "TongKet đang mở ở một cửa sổ khác; cửa sổ đó đã được đưa lên trước. "
-                                 "Hãy dùng cửa sổ đó.")
+        folder = None  # open_store() says why and offers another folder
+    if folder is not None and not take_lock(folder):
         return 0
     window = MainWindow()
+    _keep_window[:] = [window]
+    for instance in held:
+        instance.wake.connect(window.bring_to_front)
     window.show()
     app.processEvents()  # the start window is on screen now
     shown = time.time()
-    instance.wake.connect(window.bring_to_front)
+    window.data_dir_changed = take_lock
     if not window.open_store():  # then the database and the list of reports
-        instance.release()
+        for instance in held:
+            instance.release()
         return 1
     if measure_startup:
         # benchmarks: when the window was on screen, when its list was filled
@@ -121,7 +151,8 @@ def run_gui(measure_startup: bool = False) -> int:
             print(f"shown {shown:.4f}", flush=True)
             print(f"ready {time.time():.4f}", flush=True)
         window.close()
-        instance.release()
+        for instance in held:
+            instance.release()
         return 0
     from model import settings
 
@@ -133,5 +164,6 @@ def run_gui(measure_startup: bool = False) -> int:
     app.aboutToQuit.connect(window.save_editor)
     code = app.exec()
     settings.put("running", False)
-    instance.release()
+    for instance in held:
+        instance.release()
     return code

@@ -27,6 +27,7 @@ STATE_TIP = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn, còn thiếu", C
 
 class ReportEditor(QWidget):
     closed = Signal()  # the clerk went back to the list
+    damaged = Signal()  # the database turned out damaged while saving
 
     def __init__(self, session: ReportSession, parent=None):
         super().__init__(parent)
@@ -210,8 +211,12 @@ class ReportEditor(QWidget):
 
     def save_now(self) -> bool:
         self.timer.stop()
+        from ui.pages import fit_wrap
+
         for field_id, editor in list(self.dirty_editors.items()):
-            self.session.set_answer(field_id, editor.toPlainText())
+            text = editor.toPlainText()
+            fit_wrap(editor, text)  # a pasted run without spaces stops stalling from the next key
+            self.session.set_answer(field_id, text)
         self.dirty_editors.clear()
         if not self.session.dirty:
             return True
@@ -219,7 +224,12 @@ class ReportEditor(QWidget):
         try:
             self.session.flush()
         except (UserError, sqlite3.Error, OSError) as exc:
+            from model.dberrors import is_damage
+
             self._report_save_problem(exc)
+            if is_damage(exc):
+                self.damaged.emit()  # the main window offers the newest good backup
+                return False
             self.timer.start(3000)  # try again; the edits stay in memory
             return False
         self.save_error = None
@@ -231,12 +241,19 @@ class ReportEditor(QWidget):
         return True
 
     def _report_save_problem(self, exc: Exception) -> None:
+        from model import dberrors
+
+        kind = dberrors.kind_of(exc, self.session.store.path.parent)
         if isinstance(exc, UserError):
             message = exc.message
-        elif isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
+        elif kind == dberrors.FULL:
             message = "Ổ đĩa đã đầy. Hãy xóa bớt tệp rồi TongKet sẽ tự lưu lại."
-        elif isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        elif kind == dberrors.BUSY:
             message = "Tệp dữ liệu đang bị chương trình khác giữ. TongKet sẽ thử lưu lại."
+        elif kind == dberrors.READONLY:
+            message = "Thư mục dữ liệu đang ở chế độ chỉ đọc. Hãy bỏ chế độ chỉ đọc; TongKet sẽ thử lưu lại."
+        elif kind == dberrors.DAMAGED:
+            message = "Tệp dữ liệu bị hỏng; chưa lưu được những thay đổi mới nhất."
         else:
             message = "Chưa lưu được vào tệp dữ liệu. Đừng tắt máy; TongKet sẽ thử lưu lại."
         log.warning("save failed for report %s: %s", self.session.report_id, type(exc).__name__)

@@ -21,20 +21,28 @@ class SingleInstance(QObject):
         self.lock.setStaleLockTime(0)  # only a dead process makes a lock stale
         self.wake_file = folder / "tongket.wake"
         self.watcher = None
+        self.held_by_other = False  # after a failed acquire(): another TongKet has it
 
     def acquire(self) -> bool:
+        """True when this process holds the folder.  False with held_by_other
+        when another TongKet does; False without it when the lock file cannot
+        be written (a full or read-only disk: opening the database says which)."""
         if not self.lock.tryLock(200):
             if self.lock.error() == QLockFile.LockFailedError:
                 self.lock.removeStaleLockFile()
                 if self.lock.tryLock(200):
                     self._watch()
                     return True
+                self.held_by_other = self.lock.error() == QLockFile.LockFailedError
             return False
         self._watch()
         return True
 
     def _watch(self) -> None:
-        self.wake_file.write_text("", encoding="utf-8")
+        try:
+            self.wake_file.write_text("", encoding="utf-8")
+        except OSError:
+            return  # no room to write it: the lock still holds, only waking is lost
         self.watcher = QFileSystemWatcher([str(self.wake_file)], self)
         self.watcher.fileChanged.connect(self._changed)
 

@@ -12,6 +12,14 @@ from ui.start_page import StartPage
 # the start window is on screen (see ui/app.py), so that it appears at once.
 
 
+def choose_data_dir(parent) -> str:
+    """'Chọn thư mục dữ liệu khác…' (tests patch this)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, "Chọn thư mục dữ liệu của TongKet", "",
+                                            QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,70 +55,152 @@ class MainWindow(QMainWindow):
         self.start.extra_buttons.addWidget(self.receive_button)
         self.verify_window = None
         self.receive_window = None
+        # called with the new folder when the clerk picks another data folder;
+        # returns False when it cannot be used (ui/app.py moves the one-instance lock)
+        self.data_dir_changed = None
 
     # -------------------------------------------------------------- data ---
     def open_store(self) -> bool:
-        from ui import msgbox
+        """Open the data folder's database, or say truthfully why not and offer
+        what helps: the newest backup holding reports (damaged, missing or
+        0-byte database), another data folder (full or read-only disk, a
+        foreign or newer database).  Never sets a healthy file aside."""
+        import sqlite3
 
         from model import backup
+        from model.dberrors import as_user_error, is_damage
         from model.outline import OutlineCatalog
-        from model.store import DamagedDatabase, DraftStore
+        from model.recovery import MissingDatabase, open_store
+        from model.store import DamagedDatabase
 
         try:
-            ensure_data_dir()
-            self.store = DraftStore(database_path())
-        except DamagedDatabase as exc:
-            if not self._recover_damaged(exc):
+            try:
+                ensure_data_dir()
+            except OSError as exc:
+                raise as_user_error(exc, "tạo thư mục dữ liệu", database_path().parent.parent) from exc
+            self.store = open_store()
+        except MissingDatabase as exc:
+            if not self._offer_restore(exc.message, exc.offer, damaged=False):
                 return False
-        except UserError as exc:
-            msgbox.error(self, exc.message)
-            return False
-        except OSError:
-            msgbox.error(self, "Không tạo được thư mục dữ liệu của TongKet. "
-                               "Hãy kiểm tra quyền ghi trên máy hoặc chọn thư mục khác.")
-            return False
+        except DamagedDatabase as exc:
+            if not self._recover_damaged(exc.message):
+                return False
+        except UserError as exc:  # full or read-only disk, foreign or newer database
+            return self._other_folder(exc.message)
         try:
             backup.daily_backup(self.store.db.conn)
         except UserError as exc:
             self.start.hint.setText(exc.message)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            return self.damage_found()
         self.catalog = OutlineCatalog()
         if self.catalog.errors:
-            msgbox.warning(self, "Có tệp đề cương bị lỗi nên chưa dùng được.",
+            from ui import msgbox
+
+            msgbox.warning(self, "Có tệp đề cương bị lỗi nên chưa dùng được; các đề cương khác vẫn dùng bình thường.",
                            "\n".join(self.catalog.errors))
-        self.refresh()
+        try:
+            self.refresh()
+        except sqlite3.DatabaseError as exc:  # damage quick_check did not see
+            if not is_damage(exc):
+                raise
+            return self.damage_found()
         return True
 
-    def _recover_damaged(self, exc) -> bool:
-        """A damaged database is never overwritten: it is set aside, and the
-        newest good backup is restored if the clerk agrees."""
+    def _other_folder(self, message: str) -> bool:
+        """The data folder cannot be used: offer another one (--data-dir in the GUI)."""
+        from ui import msgbox
+
+        if not msgbox.ask(self, message, yes="Chọn thư mục dữ liệu khác…", no="Thoát"):
+            return False
+        folder = choose_data_dir(self)
+        if not folder:
+            return False
+        from model.paths import set_data_dir
+
+        set_data_dir(folder)
+        if self.data_dir_changed is not None and not self.data_dir_changed(database_path().parent):
+            return False
+        return self.open_store()
+
+    def _offer_restore(self, message: str, offer, damaged: bool) -> bool:
         from ui import msgbox
 
         from model import backup
-        from model.store import DraftStore
+
+        if not msgbox.ask(self, f"{message}\n\nKhôi phục bản sao lưu {backup.describe(offer)}?",
+                          yes="Khôi phục", no="Thoát"):
+            return False
+        return self._restore_and_reopen(offer.path, damaged)
+
+    def _restore_and_reopen(self, source, damaged: bool) -> bool:
+        from ui import msgbox
+
+        from model import backup
+        from model.recovery import open_store
+
+        try:
+            result = backup.restore(source, database_path(), damaged=damaged)
+            self.store = open_store()
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+            return False
+        msgbox.information(self, "Đã khôi phục dữ liệu.", "\n".join(result.lines()))
+        return True
+
+    def _recover_damaged(self, message: str) -> bool:
+        """A damaged database is never overwritten: it is set aside, and the
+        newest good backup holding reports is restored if the clerk agrees."""
+        from ui import msgbox
+
+        from model import backup
+        from model.recovery import open_store
 
         good = backup.newest_good_backup()
         if good is not None:
-            when = good.path.name[len(backup.PREFIX):][:13]
-            when = f"{when[6:8]}/{when[4:6]}/{when[:4]} {when[9:11]}:{when[11:13]}"
-            question = (f"{exc.message}\n\nKhôi phục bản sao lưu gần nhất (lúc {when}, {good.reports} báo cáo)? "
-                        "Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.")
-            if not msgbox.ask(self, question, yes="Khôi phục", no="Thoát"):
-                return False
-        elif not msgbox.ask(self, f"{exc.message}\n\nChưa có bản sao lưu nào. Tạo tệp dữ liệu mới? "
-                                  "Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.",
-                            yes="Tạo tệp mới", no="Thoát"):
+            return self._offer_restore(message, good, damaged=True)
+        if not msgbox.ask(self, f"{message}\n\nChưa có bản sao lưu nào. Tạo tệp dữ liệu mới? "
+                                "Tệp bị hỏng được giữ lại bên cạnh, không bị xóa.",
+                          yes="Tạo tệp mới", no="Thoát"):
             return False
         try:
             aside = backup.set_aside(database_path())
-            if good is not None:
-                backup.restore_into(good.path, database_path())
-            self.store = DraftStore(database_path())
+            self.store = open_store()
         except (UserError, OSError) as err:
-            msgbox.error(self, getattr(err, "message", "Không khôi phục được tệp dữ liệu. "
+            msgbox.error(self, getattr(err, "message", "Không đặt được tệp bị hỏng sang bên cạnh. "
                                                        "Hãy liên hệ cán bộ kỹ thuật."))
             return False
-        msgbox.information(self, "Đã khôi phục dữ liệu." if good else "Đã tạo tệp dữ liệu mới.",
-                           f"Tệp bị hỏng được giữ tại: {aside}")
+        msgbox.information(self, "Đã tạo tệp dữ liệu mới.", f"Tệp bị hỏng được giữ tại: {aside}")
+        return True
+
+    def damage_found(self) -> bool:
+        """Damage that surfaced after the start-up check (reading a report,
+        saving): close everything and offer the newest good backup."""
+        from model.dberrors import DAMAGED_MESSAGE
+
+        if self.editor is not None:
+            editor, self.editor = self.editor, None
+            self.stack.removeWidget(editor)
+            editor.deleteLater()
+        if self.store is not None:
+            try:
+                self.store.db.close()
+            except Exception:  # noqa: BLE001 - a damaged file may fail even to close
+                pass
+            self.store = None
+        if not self._recover_damaged(DAMAGED_MESSAGE):
+            self.start.populate([], self.catalog) if self.catalog else None
+            self.start.hint.setText("Tệp dữ liệu bị hỏng và chưa được khôi phục. Hãy đóng rồi mở lại "
+                                    "TongKet để khôi phục từ bản sao lưu.")
+            self.start.setEnabled(False)
+            return False
+        if self.catalog is None:
+            from model.outline import OutlineCatalog
+
+            self.catalog = OutlineCatalog()
+        self.refresh()
         return True
 
     def make_backup(self) -> None:
@@ -136,7 +226,7 @@ class MainWindow(QMainWindow):
         from ui import msgbox
 
         from model import backup
-        from model.store import DraftStore
+        from model.recovery import open_store
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp sao lưu", "",
@@ -157,12 +247,20 @@ class MainWindow(QMainWindow):
         self.store.close()
         self.store = None
         try:
-            backup.restore(info.path)
+            result = backup.restore(info.path)
+        except UserError as exc:
+            result = None
+            problem = exc.message
+        try:
+            self.store = open_store()
         except UserError as exc:
             msgbox.error(self, exc.message)
-        self.store = DraftStore(database_path())
+            return False
         self.refresh()
-        msgbox.information(self, "Đã khôi phục dữ liệu từ bản sao lưu.")
+        if result is None:
+            msgbox.error(self, problem)
+            return False
+        msgbox.information(self, "Đã khôi phục dữ liệu từ bản sao lưu.", "\n".join(result.lines()))
         return True
 
     def bring_to_front(self) -> None:
@@ -238,6 +336,10 @@ class MainWindow(QMainWindow):
         from model.session import ReportSession
         from ui.editor import ReportEditor
 
+        import sqlite3
+
+        from model.dberrors import is_damage
+
         try:
             report = self.store.get_report(report_id)
             outline = self.catalog.get(report.outline_id, report.outline_version)
@@ -245,8 +347,14 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             msgbox.error(self, exc.message)
             return
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            self.damage_found()
+            return
         self.close_editor()
         self.editor = ReportEditor(session)
+        self.editor.damaged.connect(self.damage_found)
         from model import settings
 
         settings.put("last_report", report_id)

@@ -14,6 +14,27 @@ from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS, progress
 from model.session import ReportSession
 
 ERROR_STYLE = "color: #b00020;"
+# Qt lays a paragraph out again on every key; in a paragraph with a run of
+# thousands of characters and no space it looks for a word boundary that is
+# not there (about a second a key for 216,000 characters).  Such text wraps
+# anywhere instead; ordinary text keeps wrapping between words.
+LONG_RUN = 1000
+_LONG_RUN = None
+
+
+def fit_wrap(editor: QPlainTextEdit, text: str) -> None:
+    """Wrap anywhere only while the text holds a run of LONG_RUN characters
+    without a space (cheap: one regular-expression scan)."""
+    import re
+
+    from PySide6.QtGui import QTextOption
+
+    global _LONG_RUN
+    if _LONG_RUN is None:
+        _LONG_RUN = re.compile(r"\S{%d}" % LONG_RUN)
+    mode = QTextOption.WrapAnywhere if _LONG_RUN.search(text) else QTextOption.WrapAtWordBoundaryOrAnywhere
+    if editor.wordWrapMode() != mode:
+        editor.setWordWrapMode(mode)
 
 
 def _wrap_label(text: str, style: str = "") -> QLabel:
@@ -168,6 +189,7 @@ class SectionPage(_ScrollPage):
             editor = QPlainTextEdit()
             editor.setObjectName(f"text:{f.id}")
             editor.setPlainText(session.answers.get(f.id, ""))
+            fit_wrap(editor, editor.toPlainText())
             editor.setPlaceholderText("Viết nội dung mục này ở đây…")
             editor.setMinimumHeight(200 if not several else 150)
             editor.document().setModified(False)

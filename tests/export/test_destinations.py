@@ -113,3 +113,22 @@ def test_every_error_has_a_vietnamese_message(tmp_path):
                  errno.EINVAL, errno.EBUSY):
         text = describe_os_error(OSError(code, "english words"), target)
         assert "english" not in text and text.endswith(".")
+
+
+def test_room_for_the_docx_only_leaves_no_partial_set(sample_data, tmp_path, monkeypatch):
+    """The XLSX does not fit after the DOCX: the DOCX is removed and the
+    message says so (a DOCX without its XLSX is never left behind)."""
+    real_fsync = os.fsync
+    calls = []
+
+    def full_on_second(fd):
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", full_on_second)
+    with pytest.raises(UserError) as caught:
+        export_files(sample_data, tmp_path, draft=True)
+    assert "ổ đĩa đã đầy" in caught.value.message and "đã được xóa" in caught.value.message
+    assert _leftovers(tmp_path) == []

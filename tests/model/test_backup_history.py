@@ -12,12 +12,21 @@ from model.report import Identity
 from model.store import HISTORY_KEEP, SCHEMA_VERSION, DamagedDatabase, DraftStore
 
 
-def _age_history(store, minutes):
-    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=minutes)).isoformat()
-    store.db.execute("UPDATE answer_history SET saved_at = ?", [old])
+class FakeMonotonic:
+    """The store's clock that never goes back, moved by hand."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+    def advance(self, minutes):
+        self.t += minutes * 60
 
 
 def test_versions_kept_bounded_and_on_big_cuts(store, outline):
+    clock = store.monotonic = FakeMonotonic()
     rid = store.create_report(outline, Identity())
     store.save_answers(rid, {"bai_hoc": "Bản đầu tiên của bài học kinh nghiệm."})
     assert store.history(rid, "bai_hoc") == []  # nothing earlier yet
@@ -33,21 +42,9 @@ def test_versions_kept_bounded_and_on_big_cuts(store, outline):
     assert store.history(rid, "bai_hoc")[0][2] == long_text
     # bounded
     for i in range(HISTORY_KEEP + 20):
-        _age_history(store, 11)
+        clock.advance(11)
         store.save_answers(rid, {"bai_hoc": f"Phiên bản số {i}"})
     assert len(store.history(rid, "bai_hoc")) == HISTORY_KEEP
-
-
-def test_daily_backup_rolling_seven(store, outline, data_dir):
-    create_sample(store, outline, "Xã Hòa An", "Đắk Lắk", 1)
-    first = backup.daily_backup(store.db.conn)
-    assert first is not None and backup.daily_backup(store.db.conn) is None
-    for i in range(10):
-        backup.make_backup(store.db.conn, f"thu-{i}")
-    names = backup.backups()
-    assert len(names) == backup.KEEP
-    info = backup.check_backup(names[0])
-    assert info.reports == 1 and info.schema_version == SCHEMA_VERSION
 
 
 def test_backup_before_migration(tmp_path, data_dir):
@@ -57,7 +54,7 @@ def test_backup_before_migration(tmp_path, data_dir):
     db = data_dir / "tongket.sqlite3"
     db.write_bytes(fixture.read_bytes())
     DraftStore(db).close()
-    made = [p.name for p in backup.backups()]
+    made = [b.path.name for b in backup.backups()]
     assert any("truoc-nang-cap-v1" in n for n in made)
 
 
@@ -71,11 +68,11 @@ def test_export_and_restore(store, outline, data_dir, tmp_path):
     assert saved.name.startswith("TongKet-SaoLuu-") and again != saved
     store.delete_report(1)
     store.close()
-    info = backup.restore(saved)
-    assert info.reports == 2
+    result = backup.restore(saved)
+    assert result.reports == 2 and result.safety_backup is not None
     reopened = DraftStore(paths.database_path())
     assert reopened.report_ids() == [1, 2]
-    assert any("truoc-khoi-phuc" in p.name for p in backup.backups())
+    assert any("truoc-khoi-phuc" in b.path.name for b in backup.backups())
     reopened.close()
 
 
@@ -121,10 +118,25 @@ def test_corrupted_database_is_detected_and_set_aside(store, outline, data_dir):
     with pytest.raises(DamagedDatabase):
         DraftStore(db)
     damaged = db.read_bytes()
-    aside = backup.set_aside(db)
-    assert aside.read_bytes() == damaged and not db.exists()
     good = backup.newest_good_backup()
-    backup.restore_into(good.path, db)
+    result = backup.restore(good.path, db)
+    assert result.set_aside.read_bytes() == damaged and result.safety_backup is None
     s = DraftStore(db)
     assert s.report_ids() == [1]
     s.close()
+
+
+def test_versions_kept_when_the_wall_clock_goes_back(store, outline):
+    """Versions are decided by the monotonic clock, ordered by sequence: a
+    laptop clock set back (versions stamped in 2030 already) never stops them."""
+    clock = store.monotonic = FakeMonotonic()
+    rid = store.create_report(outline, Identity())
+    store.save_answers(rid, {"bai_hoc": "Bản một của bài học."})
+    store.save_answers(rid, {"bai_hoc": "Bản hai của bài học."})
+    store.db.execute("UPDATE answer_history SET saved_at = '2030-01-01T00:00:00.000+00:00'")
+    for i in range(3):
+        clock.advance(11)
+        store.save_answers(rid, {"bai_hoc": f"Bản thứ {i + 3} của bài học."})
+    texts = [v[2] for v in store.history(rid, "bai_hoc")]
+    assert texts == ["Bản thứ 4 của bài học.", "Bản thứ 3 của bài học.", "Bản hai của bài học.",
+                     "Bản một của bài học."]

@@ -165,3 +165,23 @@ def test_huge_and_odd_text(qtbot, window):
     texts = [p.text for p in Document(out.docx).paragraphs]
     assert any(t.startswith("Hạn chế: một số chi bộ") and len(t) > 100_000 for t in texts)
     assert "Đoạn hai" in texts
+
+
+def test_a_long_run_without_spaces_wraps_anywhere(qtbot, window):
+    """Qt searches a word boundary that is not there on every key (≈1 s a key
+    for 216,000 characters): such text wraps anywhere; ordinary text by words."""
+    from PySide6.QtGui import QTextOption
+
+    rid = create_sample(window.store, window.catalog.default(), "Xã Hòa An", "Đắk Lắk", 1)
+    window.open_report(rid)
+    editor = window.editor
+    editor.show_page("p1.V")
+    text_edit = editor.pages["p1.V"].editors["bai_hoc"]
+    assert text_edit.wordWrapMode() == QTextOption.WrapAtWordBoundaryOrAnywhere
+    text_edit.setPlainText("ạ" * 216_000)
+    assert editor.save_now()
+    assert text_edit.wordWrapMode() == QTextOption.WrapAnywhere
+    assert len(window.store.get_answers(rid)["bai_hoc"]) == 216_000
+    text_edit.setPlainText("Đảng ủy xã lãnh đạo thực hiện tốt công tác dân vận. " * 4000)
+    assert editor.save_now()
+    assert text_edit.wordWrapMode() == QTextOption.WrapAtWordBoundaryOrAnywhere
