@@ -16,7 +16,7 @@ from export.docx_report import ReportData
 from export.files import atomic_write, check_folder, unique_path
 from export.report_export import ExportResult, Rendered, base_name, export_files, render
 from export.signing import SigningIdentity, sign_detached
-from model.app import APP_VERSION
+from model.version import APP_VERSION
 from model.numbers import parse_stat
 from model.report import stat_values
 from model.trust import key_text

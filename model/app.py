@@ -7,9 +7,6 @@ from model.report import progress
 from model.sample import make_sample
 from model.store import DraftStore, StoredReport
 
-APP_VERSION = "0.1.0"
-
-
 def create_sample(store: DraftStore, outline: Outline, unit: str, province: str,
                   seed: int | None) -> int:
     ident, answers = make_sample(outline, unit, province, seed)
