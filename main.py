@@ -201,6 +201,9 @@ def run_headless(args) -> int:
             ensure_data_dir()
         except OSError as exc:
             raise as_user_error(exc, "tạo thư mục dữ liệu", data_dir().parent) from exc
+        from model.logs import setup_logging
+
+        setup_logging()
         if args.command in ("backup", "backups", "restore"):
             return _backup_commands(args)
         try:
@@ -280,21 +283,10 @@ def run_headless(args) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     except Exception:  # a bug: a log file, and a Vietnamese line, no traceback
-        import traceback
+        from model.logs import write_crash
 
-        where = ""
-        try:
-            from model.paths import data_dir
-
-            log_dir = data_dir() / "logs"
-            log_dir.mkdir(parents=True, exist_ok=True)
-            import datetime as dt
-
-            path = log_dir / f"loi-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-            path.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f" Chi tiết lỗi đã ghi vào tệp {path}."
-        except OSError:
-            pass
+        path = write_crash(*sys.exc_info())
+        where = f" Chi tiết lỗi đã ghi vào tệp {path}." if path else ""
         print("TongKet gặp lỗi ngoài dự kiến; dữ liệu đã lưu vẫn còn nguyên." + where, file=sys.stderr)
         return 3
     return 2

@@ -9,7 +9,7 @@ import sys
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from model.paths import data_dir, resource_dir
+from model.paths import resource_dir
 
 # Only what the start window needs is imported here: everything else loads
 # after it is on screen (the frozen program imports from a compressed archive).
@@ -43,29 +43,17 @@ def configure(app: QApplication) -> None:
         app.setFont(font)
 
 
-def crash_log_path():
-    import datetime as dt
-
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"loi-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-
-
 def _excepthook(exc_type, exc, tb) -> None:
     """Last resort for bugs: log the traceback to a file (windowed builds have
     no console), tell the clerk in Vietnamese; saved work stays in the database."""
     import traceback
 
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    path = None
-    try:
-        path = crash_log_path()
-        path.write_text(text, encoding="utf-8")
-    except OSError:
-        pass
+    from model.logs import write_crash
+
+    path = write_crash(exc_type, exc, tb)
     if sys.stderr is not None:
         try:
-            sys.stderr.write(text)
+            sys.stderr.write("".join(traceback.format_exception(exc_type, exc, tb)))
         except Exception:
             pass
     from ui import msgbox
@@ -96,6 +84,9 @@ def run_gui(measure_startup: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     configure(app)
     sys.excepthook = _excepthook
+    from model.logs import setup_logging
+
+    setup_logging()
     from ui.main_window import MainWindow
 
     import time
@@ -115,6 +106,7 @@ def run_gui(measure_startup: bool = False) -> int:
             for old in held:
                 old.release()
             held[:] = [instance]
+            setup_logging()  # the log lives in the data folder in use
             if _keep_window:
                 instance.wake.connect(_keep_window[0].bring_to_front)
             return True

@@ -53,6 +53,11 @@ class MainWindow(QMainWindow):
         self.start.extra_buttons.addWidget(self.restore_button)
         self.start.extra_buttons.addWidget(self.verify_button)
         self.start.extra_buttons.addWidget(self.receive_button)
+        self.logs_button = QPushButton("Gửi nhật ký lỗi…")
+        self.logs_button.setToolTip("Chép nhật ký hoạt động và lỗi của TongKet vào một thư mục để gửi "
+                                    "cán bộ kỹ thuật (không chứa nội dung báo cáo)")
+        self.logs_button.clicked.connect(lambda: self.send_logs())
+        self.start.extra_buttons.addWidget(self.logs_button)
         self.verify_window = None
         self.receive_window = None
         # called with the new folder when the clerk picks another data folder;
@@ -219,6 +224,23 @@ class MainWindow(QMainWindow):
             msgbox.error(self, exc.message)
             return
         msgbox.information(self, f"Đã sao lưu toàn bộ dữ liệu vào tệp:\n{path}")
+
+    def send_logs(self, folder: str | None = None):
+        """'Gửi nhật ký lỗi': the log files, zipped into a chosen folder."""
+        from model.logs import copy_logs
+        from ui import msgbox
+        from ui.export_actions import choose_folder
+
+        folder = folder or choose_folder(self, "Chọn thư mục lưu nhật ký lỗi")
+        if not folder:
+            return None
+        try:
+            path = copy_logs(folder)
+        except UserError as exc:
+            msgbox.error(self, exc.message)
+            return None
+        msgbox.information(self, f"Đã chép nhật ký vào tệp:\n{path}\n\nHãy gửi tệp này cho cán bộ kỹ thuật.")
+        return path
 
     def restore_backup(self, path: str | None = None) -> bool:
         from PySide6.QtWidgets import QFileDialog
