@@ -117,76 +117,101 @@ def _read_passphrase(path: str | None) -> str:
         raise UserError("Không đọc được tệp mật khẩu chữ ký số.") from exc
 
 
-def _consolidate(args, store, catalog) -> int:
-    from export.consolidate import consolidate
-    from export.receive import import_packages, summarise
-    from model.errors import UserError
-    from model.receiving import ReceivingStore
+def _print(lines, err: bool = False) -> None:
+    for line in lines:
+        print(line, file=sys.stderr if err else sys.stdout)
 
-    if args.outline:
-        oid, _, ver = args.outline.partition("@")
-        outline = catalog.get(oid, int(ver) if ver.isdigit() else 1)
-    else:
-        outline = catalog.default()
-    rs = ReceivingStore(store)
+
+# One small function per command: the work is in export/actions.py, shared
+# with the GUI.  Each takes (args, store, catalog) and returns the exit code.
+
+def cmd_sample(args, store, catalog) -> int:
+    from export import actions
+
+    rid = actions.create_sample(store, catalog, args.unit, args.province, args.seed, args.outline)
+    print(f"Đã tạo báo cáo mẫu cho {args.unit}.")
+    print(rid)
+    return 0
+
+
+def cmd_list(args, store, catalog) -> int:
+    from export import actions
+
+    _print(actions.report_lines(store, catalog))
+    return 0
+
+
+def cmd_export(args, store, catalog) -> int:
+    from export import actions
+
+    if args.sign and args.draft:
+        print("Không ký số bản nháp. Bỏ --draft hoặc --sign.", file=sys.stderr)
+        return 2
+    if not args.sign:
+        result = actions.write_export(actions.load(store, catalog, args.report_id), args.out, args.draft)
+        _print([result.docx, result.xlsx])
+        return 0
+    # the passphrase and the content are checked before anything is written
+    data = actions.prepare_signing(store, catalog, args.report_id)
+    ident, created = actions.identity_for(data.identity.unit, data.identity.superior,
+                                          _read_passphrase(args.passphrase_file))
+    if created:
+        print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
+    result = actions.write_signed(data, ident, args.out)
+    actions.commit_signing(store, args.report_id, result)
+    _print([result.files.docx, result.files.xlsx])
+    _print(result.lines()[1:], err=True)
+    print(result.package.path)
+    return 0
+
+
+def cmd_verify(args, store, catalog) -> int:
+    from export import actions
+
+    result = actions.verify(store, args.files, args.trust_new, args.require_trusted)
+    _print(result.lines())
+    return 0 if result.ok else 1
+
+
+def cmd_consolidate(args, store, catalog) -> int:
+    from export import actions
+    from model.errors import UserError
+
+    outline = actions.outline_for(catalog, args.outline)
     refused = []
     if args.expected:
         try:
             with open(args.expected, encoding="utf-8-sig") as fh:
-                names = fh.read().splitlines()
+                refused = actions.expected_units(store, fh.read().splitlines())
         except OSError as exc:
             raise UserError("Không đọc được tệp danh sách đơn vị phải nộp.") from exc
-        refused = rs.set_expected(names)
     elif args.expected_province:
-        from model.units import communes_of
-
-        names = communes_of(args.expected_province)
-        if not names:
-            raise UserError(f"Không tìm thấy tỉnh “{args.expected_province}” trong danh mục hành chính.")
-        refused = rs.set_expected(names)
+        refused = actions.expected_units(store, province=args.expected_province)
     if refused:
         print("Bỏ qua các tên đơn vị có ký tự lạ: " + ", ".join(refused), file=sys.stderr)
-    summary = summarise(import_packages(rs, args.paths, outline, trust_new=args.trust_new))
+    _outcomes, summary = actions.receive(store, args.paths, outline, args.trust_new)
     print(summary.headline)
-    for line in summary.lines:
-        print("  " + line)
-    if not rs.current_ids(outline):
-        print("Không có báo cáo hợp lệ nào để tổng hợp.", file=sys.stderr)
-        return 1
-    result = consolidate(rs, outline, args.out)
-    print(f"Tổng hợp {result.units} đơn vị.")
-    if result.unconfirmed:
-        print(f"Trong đó {len(result.unconfirmed)} đơn vị chưa được xác nhận chữ ký số (tô màu cam trong "
-              "bảng tổng hợp): " + ", ".join(result.unconfirmed))
-    if result.skipped:
-        print("Không dùng được dữ liệu của: " + ", ".join(result.skipped))
-    if result.missing:
-        print(f"Chưa nộp ({len(result.missing)}): " + ", ".join(result.missing))
-    print(result.xlsx)
-    print(result.docx)
+    _print("  " + line for line in summary.lines)
+    result = actions.consolidate(store, outline, args.out)
+    _print(actions.consolidation_lines(result))
+    _print([result.xlsx, result.docx])
     return 0
 
 
-def _trust(args, store) -> int:
-    from export.receive import trust_from_file, trust_remove
-    from model.trust import TrustList
+def cmd_trust(args, store, catalog) -> int:
+    from export import actions
 
-    trust_list = TrustList(store.db)
     if args.trust_command == "list":
-        entries = trust_list.entries()
-        if not entries:
-            print("Chưa tin cậy chữ ký số của đơn vị nào.")
-        for e in entries:
-            print(f"{e.unit}\t{e.short_id}\t{e.subject}\t{e.added_at[:10]}")
-        return 0
-    if args.trust_command == "add":
-        v = trust_from_file(trust_list, args.file)
-        print(f"Đã tin cậy chữ ký số {v.short_id} của {v.unit}.")
-        print(f"Dấu vân tay đầy đủ: {v.fingerprint}")
-        return 0
-    n = trust_remove(trust_list, args.unit)
-    print(f"Đã bỏ tin cậy {n} chữ ký số của “{args.unit}”.")
+        _print(actions.trust_lines(store))
+    elif args.trust_command == "add":
+        _print(actions.trust_add(store, args.file))
+    else:
+        _print(actions.trust_remove(store, args.unit))
     return 0
+
+
+COMMANDS = {"sample": cmd_sample, "list": cmd_list, "export": cmd_export, "verify": cmd_verify,
+            "consolidate": cmd_consolidate, "trust": cmd_trust}
 
 
 def run_headless(args) -> int:
@@ -214,69 +239,7 @@ def run_headless(args) -> int:
         for problem in catalog.errors:
             print(problem, file=sys.stderr)
         try:
-            if args.command == "sample":
-                from model.app import create_sample
-
-                outline = catalog.install(args.outline) if args.outline else catalog.default()
-                rid = create_sample(store, outline, args.unit, args.province, args.seed)
-                print(f"Đã tạo báo cáo mẫu cho {args.unit}.")
-                print(rid)
-                return 0
-            if args.command == "export":
-                from export.report_export import export_files, load_report_data
-
-                data = load_report_data(store, catalog, args.report_id)
-                if args.sign and args.draft:
-                    print("Không ký số bản nháp. Bỏ --draft hoặc --sign.", file=sys.stderr)
-                    return 2
-                if args.sign:
-                    # the passphrase is checked before anything is written
-                    from export.signing import create_identity, has_identity, load_identity
-
-                    passphrase = _read_passphrase(args.passphrase_file)
-                    if has_identity():
-                        ident = load_identity(passphrase)
-                    else:
-                        ident = create_identity(data.identity.unit, data.identity.superior, passphrase)
-                        print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
-                    from export.docx_report import check_final
-                    from export.package import export_signed
-
-                    check_final(data)
-                    data.revision = store.bump_revision(args.report_id)
-                    result, package = export_signed(data, ident, args.out)
-                    print(result.docx)
-                    print(result.xlsx)
-                    print(f"Dấu vân tay chữ ký số: {ident.short_id} ({ident.fingerprint})", file=sys.stderr)
-                    print(package.path)
-                    return 0
-                result = export_files(data, args.out, draft=args.draft)
-                print(result.docx)
-                print(result.xlsx)
-                return 0
-            if args.command == "verify":
-                from export.receive import decide_trust, verify_files
-                from model.trust import TrustList
-
-                verdicts = verify_files(args.files)
-                decide_trust(TrustList(store.db), verdicts, trust_new=args.trust_new)
-                all_ok = True
-                for verdict in verdicts:
-                    ok = verdict.code == "valid" or (verdict.code == "unknown_signer"
-                                                     and not args.require_trusted)
-                    all_ok = all_ok and ok
-                    print(verdict.line())
-                return 0 if all_ok else 1
-            if args.command == "trust":
-                return _trust(args, store)
-            if args.command == "consolidate":
-                return _consolidate(args, store, catalog)
-            if args.command == "list":
-                from model.app import summary_line
-
-                for report in store.list_reports():
-                    print(summary_line(report, catalog))
-                return 0
+            return COMMANDS[args.command](args, store, catalog)
         finally:
             store.close()
     except UserError as exc:

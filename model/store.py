@@ -393,6 +393,11 @@ class DraftStore:
             self.db.execute("UPDATE reports SET current_section = ? WHERE id = ?",
                             [section_id, report_id])
 
+    def set_revision(self, report_id: int, revision: int) -> None:
+        """The report was signed as this revision (never going back)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE reports SET revision = max(revision, ?) WHERE id = ?", [revision, report_id])
+
     def bump_revision(self, report_id: int) -> int:
         with self.db.atomic():
             self.db.execute("UPDATE reports SET revision = revision + 1 WHERE id = ?", [report_id])

@@ -11,8 +11,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from export.docx_report import MissingContent, check_final
-from export.report_export import ExportResult, export_files, load_report_data
+from export import actions
+from export.docx_report import MissingContent
+from export.report_export import ExportResult
 from model import settings
 from model.errors import UserError
 from ui import msgbox
@@ -46,9 +47,7 @@ def saved_report_data(parent, editor, final: bool):
         return None
     window = editor.window()
     try:
-        data = load_report_data(window.store, window.catalog, editor.session.report_id)
-        if final:
-            check_final(data)
+        data = actions.load(window.store, window.catalog, editor.session.report_id, final=final)
     except MissingContent as exc:
         msgbox.warning(parent, exc.message)
         return None
@@ -87,10 +86,9 @@ def export_report(parent, editor, draft: bool, done=None) -> None:
         if isinstance(exc, UserError):
             msgbox.error(parent, exc.message)
         else:
-            log.error("export failed: %s", type(exc).__name__)
             msgbox.error(parent, "Xuất báo cáo không thành công do lỗi ngoài dự kiến. "
                                  "Bản nháp vẫn còn nguyên; hãy thử lại.")
         if done:
             done(exc)
 
-    run_in_thread(lambda: export_files(data, folder, draft), ok, fail, parent)
+    run_in_thread(lambda: actions.write_export(data, folder, draft), ok, fail, parent, label="xuat")

@@ -30,18 +30,6 @@ STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_UNCONFIRMED: "#e65100", STATUS_CON
 COLUMNS = ["TT", "Đơn vị", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
 
 
-def _import_in_own_connection(db_path, paths, outline):
-    """Runs in a worker thread with its own SQLite connection."""
-    from export.receive import import_packages
-    from model.store import DraftStore
-
-    store = DraftStore(db_path)
-    try:
-        return import_packages(ReceivingStore(store), paths, outline)
-    finally:
-        store.close()
-
-
 class ExpectedUnitsDialog(QDialog):
     """Declare the units that must report: from the official list, or typed/pasted."""
 
@@ -304,12 +292,10 @@ class ReceiveWindow(QDialog):
         progress = busy(self, "Đang kiểm tra các tệp nhận được…")
         outline = self.outline
 
-        def ok(outcomes):
-            from export.receive import summarise
-
+        def ok(received):
+            outcomes, summary = received
             done_busy(progress)
             self.refresh()
-            summary = summarise(outcomes)
             (msgbox.warning if summary.problems else msgbox.information)(
                 self, summary.headline, "\n".join(summary.lines))
             if done:
@@ -322,7 +308,11 @@ class ReceiveWindow(QDialog):
             if done:
                 done(exc)
 
-        run_in_thread(lambda: _import_in_own_connection(self.store.path, paths, outline), ok, fail, self)
+        from export import actions
+
+        db_path = self.store.path
+        run_in_thread(lambda job: actions.receive_in_own_connection(db_path, paths, outline, job=job),
+                      ok, fail, self, label="nhan-bao-cao")
 
     # ----------------------------------------------------------- actions ---
     def _edit_units(self) -> None:
@@ -396,14 +386,9 @@ class ReceiveWindow(QDialog):
         store_path = self.store.path
 
         def work():
-            from export.consolidate import consolidate
-            from model.store import DraftStore
+            from export import actions
 
-            store = DraftStore(store_path)
-            try:
-                return consolidate(ReceivingStore(store), outline, folder)
-            finally:
-                store.close()
+            return actions.consolidate_in_own_connection(store_path, outline, folder)
 
         def ok(result):
             text = (f"Đã tổng hợp {result.units} đơn vị vào thư mục {result.xlsx.parent}:\n"
@@ -425,4 +410,4 @@ class ReceiveWindow(QDialog):
             if done:
                 done(exc)
 
-        run_in_thread(work, ok, fail, self)
+        run_in_thread(work, ok, fail, self, label="tong-hop")

@@ -54,6 +54,8 @@ def sign_and_export(parent, editor, done=None) -> None:
     data = saved_report_data(parent, editor, final=True)
     if data is None:
         return
+    from export import actions
+
     store = editor.window().store
     rid = editor.session.report_id
     ident = unlock_identity(parent, data.identity.unit, data.identity.superior)
@@ -63,19 +65,16 @@ def sign_and_export(parent, editor, done=None) -> None:
     if not folder:
         return
     settings.put("last_export_folder", folder)
-    data.revision = store.bump_revision(rid)
+    # the revision is used up only once the files exist (actions.commit_signing)
+    data = actions.prepare_signing(store, editor.window().catalog, rid)
 
     progress = busy(parent, "Đang ký số và đóng gói báo cáo…")
 
-    def work():
-        from export.package import export_signed
-
-        return export_signed(data, ident, folder)
-
     def ok(result) -> None:
         done_busy(progress)
-        files, package = result
-        log.info("signed report %s revision %s", rid, data.revision)
+        actions.commit_signing(store, rid, result)
+        log.info("signed report %s revision %s", rid, result.revision)
+        package = result.package
         if msgbox.ask(parent, f"Đã ký số và xuất tệp gửi cấp trên:\n{package.path.name}\n"
                               f"(trong thư mục {package.path.parent})\n\n"
                               "Gửi tệp .zip này qua thư điện tử hoặc ổ USB.",
@@ -83,7 +82,7 @@ def sign_and_export(parent, editor, done=None) -> None:
                       detail=key_text(package.key_id)):
             open_folder(package.path.parent)
         if done:
-            done(result)
+            done((result.files, result.package))
 
     def fail(exc) -> None:
         done_busy(progress)
@@ -92,4 +91,4 @@ def sign_and_export(parent, editor, done=None) -> None:
         if done:
             done(exc)
 
-    run_in_thread(work, ok, fail, parent)
+    run_in_thread(lambda: actions.write_signed(data, ident, folder), ok, fail, parent, label="ky-so")

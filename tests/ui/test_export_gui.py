@@ -65,7 +65,9 @@ def test_export_error_is_explained_and_draft_untouched(qtbot, window, tmp_path, 
         from model.errors import UserError
         raise UserError("Không ghi được tệp vì ổ đĩa đã đầy. Hãy xóa bớt tệp hoặc chọn ổ khác.")
 
-    monkeypatch.setattr(export_actions, "export_files", full)
+    from export import actions
+
+    monkeypatch.setattr(actions, "write_export", full)
     result = _export(qtbot, editor, draft=True)
     assert no_dialogs[-1] == ("error", "Không ghi được tệp vì ổ đĩa đã đầy. Hãy xóa bớt tệp hoặc chọn ổ khác.")
     assert window.store.get_answers(rid) == before
