@@ -27,6 +27,11 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-req=requirements.txt
-[ "${1:-}" = "--dev" ] && req=requirements-dev.txt
-.venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+# exact versions with their hashes (lock/update.sh makes them from pyproject.toml)
+lock=lock/linux.txt
+[ "${1:-}" = "--dev" ] && lock=lock/linux-dev.txt
+stamp=.venv/.installed-$(basename "$lock")
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  touch "$stamp"
+fi
