@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from model.paths import data_dir
+from model.text import day_text
 from model.trust import full_fingerprint, short_id  # noqa: F401  (one place for how a key is shown)
 
 MIN_RSA_BITS = 2048
@@ -124,7 +125,7 @@ def _within(cert: x509.Certificate, when: dt.datetime) -> str | None:
 
 
 def _day(when: dt.datetime) -> str:
-    return when.astimezone().strftime("%d/%m/%Y")
+    return day_text(when.astimezone())
 
 
 def check_certificate(cert: x509.Certificate, others: list[x509.Certificate],

@@ -6,13 +6,11 @@ or a disk can refuse."""
 from __future__ import annotations
 
 import errno
-import os
 import re
-import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
+from model import fileio
 from model.errors import UserError
 from model.text import ascii_slug, clean_line
 
@@ -93,34 +91,12 @@ def check_folder(folder: Path) -> Path:
 
 
 def atomic_write(target: Path, write: Callable[[object], None], retries: int = 10) -> Path:
-    """Write through write(fileobj) into a temporary file beside target, then
-    move it into place.  On failure nothing half-written is left behind."""
+    """model.fileio.atomic_write, with a Vietnamese message for every way a
+    folder or a USB stick can refuse.  Nothing half-written is left behind."""
     target = Path(target)
     if len(str(target.resolve())) > MAX_PATH:
         raise UserError("Đường dẫn thư mục quá dài. Hãy chọn thư mục nằm gần gốc ổ đĩa hơn.")
-    tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix="~tongket-", suffix=".tmp", dir=str(target.parent))
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        for attempt in range(retries):
-            try:
-                os.replace(tmp_name, target)
-                break
-            except PermissionError:
-                # Windows: antivirus or the indexer may hold the file for a moment
-                if attempt == retries - 1:
-                    raise
-                time.sleep(0.1 * (attempt + 1))
-        tmp_name = None
-        return target
+        return fileio.atomic_write(target, write, retries)
     except OSError as exc:
         raise UserError(describe_os_error(exc, target)) from exc
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass

@@ -6,6 +6,7 @@ from model.outline import Outline, OutlineCatalog
 from model.report import progress
 from model.sample import make_sample
 from model.store import DraftStore, StoredReport
+from model.text import day_text
 
 def create_sample(store: DraftStore, outline: Outline, unit: str, province: str,
                   seed: int | None) -> int:
@@ -23,7 +24,7 @@ def summary_line(report: StoredReport, catalog: OutlineCatalog) -> str:
     except Exception:  # outline missing: still list the report
         prog = "không rõ đề cương"
     ident = report.identity
-    date = ident.date.strftime("%d/%m/%Y") if ident.date else "-"
-    deadline = ident.deadline.strftime("%d/%m/%Y") if ident.deadline else "-"
+    date = day_text(ident.date) or "-"
+    deadline = day_text(ident.deadline) or "-"
     unit = ident.unit or "(chưa ghi đơn vị)"
     return f"{report.id}\t{unit}\t{date}\t{prog}\thạn nộp {deadline}"

@@ -26,7 +26,6 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,9 @@ from pathlib import Path
 from model.dberrors import (DAMAGED_MESSAGE, DamagedDatabase, StorageProblem, as_user_error, is_damage, kind_of,
                             storage_message)
 from model.errors import UserError
+from model.text import when_text
+from model.schema import migrate, owner, schema_objects, settle_received
+from model.fileio import file_beside, fsync_dir, fsync_file, replace
 from model.paths import data_dir, database_path
 
 KEEP = 7  # the last backups kept…
@@ -73,7 +75,7 @@ class Backup:
         return self.when.strftime("%Y%m%d") if self.when else ""
 
     def when_text(self) -> str:
-        return self.when.strftime("%H:%M ngày %d/%m/%Y") if self.when else "không rõ thời gian"
+        return when_text(self.when) if self.when else "không rõ thời gian"
 
     def report_count(self) -> int:
         if self.reports is not None:
@@ -100,9 +102,22 @@ def _when(day: str, hms: str) -> dt.datetime | None:
         return None
 
 
-def backups() -> list[Backup]:
-    """Backups in the data folder, newest (highest sequence number) first."""
-    folder = backup_dir()
+def folder_of(conn: sqlite3.Connection) -> Path:
+    """Backups live beside their own database (sao-luu/ in its folder),
+    whatever the current data folder is."""
+    try:
+        for _seq, name, file in conn.execute("PRAGMA database_list"):
+            if name == "main" and file:
+                return Path(file).parent / "sao-luu"
+    except sqlite3.Error:
+        pass
+    return backup_dir()
+
+
+def backups(folder: Path | None = None) -> list[Backup]:
+    """Backups in folder (default: the data folder's), newest (highest
+    sequence number) first."""
+    folder = folder or backup_dir()
     if not folder.is_dir():
         return []
     found = [b for b in map(_parse, folder.glob(f"{PREFIX}*.sqlite3")) if b is not None]
@@ -145,9 +160,9 @@ def to_keep(items: list[Backup], protect=()) -> set[Path]:
     return keep
 
 
-def prune(protect=()) -> list[Path]:
+def prune(protect=(), folder: Path | None = None) -> list[Path]:
     """Remove backups the rolling set no longer keeps; returns what was removed."""
-    items = backups()
+    items = backups(folder)
     keep = {p.resolve() for p in to_keep(items, protect)}
     removed = []
     for b in items:
@@ -164,30 +179,14 @@ def prune(protect=()) -> list[Path]:
 def _copy_into(src: sqlite3.Connection, target: Path) -> Path:
     """SQLite backup API into a temporary file beside target, then rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="~sao-luu-", suffix=".tmp", dir=str(target.parent))
-    os.close(fd)
-    try:
+    with file_beside(target, prefix="~sao-luu-") as tmp:
         dst = sqlite3.connect(tmp)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             dst.close()
-        _fsync_file(tmp)
-        os.replace(tmp, target)
-        tmp = None
-        return target
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _fsync_file(path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return target
 
 
 def _reports_in(conn: sqlite3.Connection) -> int:
@@ -206,8 +205,9 @@ def make_backup(conn: sqlite3.Connection | None = None, reason: str = "hang-ngay
     try:
         if own:
             conn = sqlite3.connect(str(database_path()))
+        folder = folder_of(conn)
         reports = _reports_in(conn)
-        items = backups()
+        items = backups(folder)
         seq = (items[0].seq if items else 0) + 1
         stamp = CLOCK().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{PREFIX}{seq:06d}-{stamp}-{reports}bc-{reason}.sqlite3"
@@ -223,14 +223,14 @@ def make_backup(conn: sqlite3.Connection | None = None, reason: str = "hang-ngay
     finally:
         if own and conn is not None:
             conn.close()
-    prune(protect=(target, *protect))
+    prune(protect=(target, *protect), folder=folder)
     return target
 
 
 def daily_backup(conn: sqlite3.Connection) -> Path | None:
     """At start-up: a backup unless the newest one was made on the day the
     clock shows, and never an empty database while a backup holds reports."""
-    items = backups()
+    items = backups(folder_of(conn))
     if items and items[0].day == CLOCK().strftime("%Y%m%d"):
         return None
     if _reports_in(conn) == 0 and any(b.report_count() > 0 for b in items):
@@ -257,7 +257,6 @@ DAMAGED_BACKUP = "Tệp sao lưu bị hỏng, không dùng được. Hãy chọn
 def check_backup(path: str | Path) -> BackupInfo:
     """A backup file is used only if it is a healthy TongKet database that this
     version can read and that holds nothing that is not ours."""
-    from model.store import APP_ID, SCHEMA_VERSION, schema_objects
 
     path = Path(path)
     try:
@@ -279,14 +278,13 @@ def check_backup(path: str | Path) -> BackupInfo:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise UserError(DAMAGED_BACKUP)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
+        whose = owner(conn)
+        if whose == "newer":
             raise UserError("Tệp sao lưu do phiên bản TongKet mới hơn tạo ra. Hãy cập nhật TongKet.")
+        if whose != "ours":
+            raise _refuse()
         objects = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").fetchall()
         names = {o[1] for o in objects if o[0] == "table"}
-        row = conn.execute("SELECT value FROM app_info WHERE key = 'application'").fetchone() \
-            if "app_info" in names else None
-        if version < 1 or not row or row[0] != APP_ID or "reports" not in names:
-            raise _refuse()
         for kind, name, table, sql in objects:
             if kind in ("trigger", "view") or sql.lstrip().upper().startswith("CREATE VIRTUAL"):
                 raise _refuse("Tệp sao lưu chứa thành phần lạ không phải của TongKet (có thể bị sửa để "
@@ -405,13 +403,13 @@ def _build_fresh(source: Path, folder: Path) -> tuple[Path, int]:
     """A new database of our own schema beside the live one, holding the data
     of source (only RESTORED_TABLES, only our columns, as our types); and how
     many received packages wait to be received again."""
-    from model.store import DraftStore, settle_received
-
     tmp = folder / f"~khoi-phuc-{uuid.uuid4().hex}.sqlite3"
     try:
-        fresh = DraftStore(tmp)
-        fresh.db.execute("PRAGMA journal_mode = DELETE")
-        fresh.db.close()
+        fresh = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            migrate(fresh, 0)
+        finally:
+            fresh.close()
         conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
         try:
             conn.execute("PRAGMA trusted_schema = OFF")
@@ -435,7 +433,7 @@ def _build_fresh(source: Path, folder: Path) -> tuple[Path, int]:
             conn.execute("DETACH DATABASE src")
         finally:
             conn.close()
-        _fsync_file(tmp)
+        fsync_file(tmp)
         return tmp, recheck
     except UserError:
         _remove(tmp)
@@ -512,13 +510,8 @@ def _swap(fresh: Path, db_path: Path) -> None:
     for side in (wal, shm):
         if side.exists():
             side.unlink()
-    os.replace(fresh, db_path)
-    if os.name == "posix":
-        fd = os.open(db_path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    replace(fresh, db_path)
+    fsync_dir(db_path.parent)
 
 
 def restore(source: str | Path, db_path: Path | None = None, damaged: bool = False) -> RestoreResult:

@@ -407,8 +407,24 @@ def user_outlines_dir() -> Path:
     return data_dir() / "outlines"
 
 
+DEFAULT_FILE = "nq25-kl43.toml"
+_default_cache: dict[tuple, Outline] = {}
+
+
 def default_outline() -> Outline:
-    return load_outline(outlines_dir() / "nq25-kl43.toml")
+    """The shipped outline; parsed once per file version (it never changes
+    while the program runs, but tests may point resources elsewhere)."""
+    path = outlines_dir() / DEFAULT_FILE
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _default_cache:
+        _default_cache.clear()
+        _default_cache[key] = load_outline(path)
+    return _default_cache[key]
+
+
+def default_outline_key() -> str:
+    return default_outline().key
 
 
 class OutlineCatalog:
@@ -457,4 +473,8 @@ class OutlineCatalog:
         return self.outlines[outline.key]
 
     def default(self) -> Outline:
+        """The shipped outline, parsed once (the catalog already holds it)."""
+        shipped = default_outline_key()
+        if shipped in self.outlines:
+            return self.outlines[shipped]
         return default_outline()

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field, replace
 
 from model.numbers import parse_stat
 from model.outline import Outline, Section, StatField
-from model.text import clean_line
+from model.text import day_text, clean_line
 
 POSITIONS = ("BÍ THƯ", "PHÓ BÍ THƯ")
 ON_BEHALF = ("T/M ĐẢNG ỦY", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")
 
 EMPTY, IN_PROGRESS, COMPLETE = "empty", "in_progress", "complete"
-STATE_LABELS = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn", COMPLETE: "Đã đủ"}
 
 
 @dataclass
@@ -126,7 +125,7 @@ def unit_in_sentence(unit: str) -> str:
 
 
 def short_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return day_text(day)
 
 
 # ---------------------------------------------------------- completeness ---
@@ -139,10 +138,6 @@ def stat_values(outline: Outline, answers: dict[str, str]) -> dict[str, float]:
         if p.value is not None and p.error is None:
             values[st.id] = p.value
     return values
-
-
-def field_problem(stat: StatField, answers: dict[str, str], values: dict[str, float]) -> str | None:
-    return parse_stat(answers.get(stat.id), stat, values).error
 
 
 def has_text(value: str | None) -> bool:

@@ -4,9 +4,8 @@ data folder.  A damaged file is ignored, never fatal."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 
+from model.fileio import atomic_write
 from model.paths import data_dir
 
 
@@ -33,9 +32,7 @@ def put(key: str, value) -> None:
     path = _path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="~settings-", dir=str(path.parent))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
+        blob = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        atomic_write(path, lambda fh: fh.write(blob))
     except OSError:
         pass  # settings are a convenience; losing one is harmless

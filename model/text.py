@@ -60,3 +60,25 @@ def shown(text, limit: int = 120) -> str:
         else:
             out.append(ch)
     return "".join(out) + ("…" if len(str(text)) > limit else "")
+
+
+def day_text(day) -> str:
+    """'27/11/2026' for a date or datetime (the one way dates are shown)."""
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def when_text(moment) -> str:
+    """'10:31 ngày 27/11/2026' in local time, for a datetime or an ISO text
+    (the one way moments are shown); the text itself when it is not ISO."""
+    import datetime as dt
+
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%H:%M ngày %d/%m/%Y")

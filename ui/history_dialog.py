@@ -3,18 +3,14 @@ text deleted by mistake."""
 
 from __future__ import annotations
 
-import datetime as dt
 
+from model.text import when_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout)
 
 
-def _when(stamp: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%H:%M ngày %d/%m/%Y")
-    except ValueError:
-        return stamp
+_when = when_text
 
 
 class HistoryDialog(QDialog):

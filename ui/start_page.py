@@ -50,6 +50,7 @@ class StartPage(QWidget):
 
     def populate(self, reports, catalog) -> None:
         from model.report import progress, short_date
+        from model.text import when_text
 
         self.table.setRowCount(0)
         for report in reports:
@@ -61,14 +62,7 @@ class StartPage(QWidget):
                 prog = f"{done}/{total} mục"
             except Exception:
                 prog = "Thiếu tệp đề cương"
-            updated = report.updated_at[:16].replace("T", " ")
-            try:
-                import datetime as dt
-
-                stamp = dt.datetime.fromisoformat(report.updated_at).astimezone()
-                updated = stamp.strftime("%d/%m/%Y %H:%M")
-            except ValueError:
-                pass
+            updated = when_text(report.updated_at)
             cells = [report.identity.unit or "(chưa ghi đơn vị)", short_date(report.identity.date),
                      prog, short_date(report.identity.deadline), updated]
             for col, text in enumerate(cells):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QTableWidgetItem, QVBoxLayout)
 
-from model.text import shown
+from model.text import shown, when_text
 from model.trust import key_text
 from ui import msgbox
 from ui.widgets import accept_file_drag, dropped_paths, row_table
@@ -146,13 +146,7 @@ class VerifyWindow(QDialog):
         if v.key_id:
             lines.append(key_text(v.key_id))
         if v.signed_at:
-            try:
-                import datetime as dt
-
-                when = dt.datetime.fromisoformat(v.signed_at).astimezone().strftime("%H:%M ngày %d/%m/%Y")
-            except ValueError:
-                when = v.signed_at
-            lines.append(f"Thời điểm ký theo đồng hồ máy gửi (chỉ để tham khảo): {when}")
+            lines.append(f"Thời điểm ký theo đồng hồ máy gửi (chỉ để tham khảo): {when_text(v.signed_at)}")
         lines += [f"- {d}" for d in v.notes()]
         self.details.setPlainText("\n".join(lines))
         self.trust.setEnabled(v.code in ("unknown_signer", "conflict"))

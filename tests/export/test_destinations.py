@@ -7,6 +7,7 @@ import os
 import pytest
 
 from export import files
+from model import fileio
 from export.files import atomic_write, describe_os_error, safe_name, unique_path
 from export.report_export import export_files
 from model.errors import UserError
@@ -22,11 +23,11 @@ def test_disk_full_mid_write(sample_data, tmp_path, monkeypatch):
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    monkeypatch.setattr(fileio.os, "fsync", full)
     with pytest.raises(UserError, match="ổ đĩa đã đầy"):
         export_files(sample_data, tmp_path, draft=True)
     assert _leftovers(tmp_path) == []
-    monkeypatch.setattr(files.os, "fsync", real_fsync)
+    monkeypatch.setattr(fileio.os, "fsync", real_fsync)
     assert export_files(sample_data, tmp_path, draft=True).docx.exists()
 
 
@@ -50,8 +51,8 @@ def test_file_open_in_word(tmp_path, monkeypatch):
         exc.winerror = 32
         raise exc
 
-    monkeypatch.setattr(files.os, "replace", locked)
-    monkeypatch.setattr(files.time, "sleep", lambda s: None)
+    monkeypatch.setattr(fileio.os, "replace", locked)
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
     with pytest.raises(UserError, match="đang được mở trong chương trình khác"):
         atomic_write(target, lambda fh: fh.write(b"ban moi"))
     assert target.read_bytes() == b"ban cu"
@@ -68,8 +69,8 @@ def test_antivirus_holds_the_file_for_a_moment(tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "busy")
         return real(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", flaky)
-    monkeypatch.setattr(files.time, "sleep", lambda s: None)
+    monkeypatch.setattr(fileio.os, "replace", flaky)
+    monkeypatch.setattr(fileio.time, "sleep", lambda s: None)
     atomic_write(tmp_path / "BC.docx", lambda fh: fh.write(b"xong"))
     assert (tmp_path / "BC.docx").read_bytes() == b"xong" and len(calls) == 3
 
@@ -78,7 +79,7 @@ def test_read_only_stick(sample_data, tmp_path, monkeypatch):
     def ro(*a, **k):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", ro)
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", ro)
     with pytest.raises(UserError, match="chế độ chỉ đọc. Hãy chọn thư mục khác"):
         export_files(sample_data, tmp_path, draft=True)
 
@@ -93,7 +94,7 @@ def test_folder_gone(sample_data, tmp_path, monkeypatch):
     def gone(*a, **k):
         raise OSError(errno.ENOENT, "No such file or directory")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", gone)
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", gone)
     with pytest.raises(UserError, match="ổ USB đã bị rút ra"):
         export_files(sample_data, tmp_path, draft=True)
 
@@ -127,7 +128,7 @@ def test_room_for_the_docx_only_leaves_no_partial_set(sample_data, tmp_path, mon
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fsync(fd)
 
-    monkeypatch.setattr(files.os, "fsync", full_on_second)
+    monkeypatch.setattr(fileio.os, "fsync", full_on_second)
     with pytest.raises(UserError) as caught:
         export_files(sample_data, tmp_path, draft=True)
     assert "ổ đĩa đã đầy" in caught.value.message and "đã được xóa" in caught.value.message

@@ -100,3 +100,18 @@ def test_every_released_schema_upgrades(tmp_path, outline):
         assert reports[0].answers["dan_so"] == "12.345"
         s.close()
     assert {f.name for f in fixtures} >= {f"schema-v{n}.sqlite3" for n in range(1, SCHEMA_VERSION + 1)}
+
+
+def test_tests_never_see_the_real_data_folder(tmp_path_factory):
+    """Without the data_dir fixture, the data folder is still a temporary one
+    (tests/conftest.py); and backups go beside their own database."""
+    from model import backup, paths
+    from tests.conftest import REAL_DATA_DIR
+
+    assert paths.data_dir() != REAL_DATA_DIR
+    assert str(paths.data_dir()).startswith(str(tmp_path_factory.getbasetemp()))
+    elsewhere = tmp_path_factory.mktemp("noi-khac")
+    s = DraftStore(elsewhere / "tongket.sqlite3")
+    made = backup.make_backup(s.db.conn, "thu")
+    s.close()
+    assert made.parent == elsewhere / "sao-luu"
