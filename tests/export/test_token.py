@@ -187,3 +187,61 @@ def test_remembered_choice_needs_only_the_pin(hsm, data_dir, ca):
     finally:
         signer.close()
     assert PIN not in (data_dir / "settings.json").read_text(encoding="utf-8")
+
+
+def test_cli_token_export_and_trust_ca(hsm, ca, tmp_path):
+    import sys
+
+    from tests.test_cli import ROOT
+
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+
+    def cli(data, *args):
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / data), *args],
+                              capture_output=True, text=True, env=env)
+
+    r = cli("xa", "sample", "--unit", "Xã Hòa An")
+    rid = r.stdout.split()[-1]
+    pin = tmp_path / "pin.txt"
+    pin.write_text("000000\n", encoding="utf-8")
+    r = cli("xa", "export", rid, "--out", str(tmp_path / "gui"), "--sign", "--pkcs11-module", LIB,
+            "--pin-file", str(pin))
+    assert r.returncode == 1 and "Mã PIN của thiết bị ký số không đúng" in r.stderr and "Traceback" not in r.stderr
+    pin.write_text(PIN + "\n", encoding="utf-8")
+    r = cli("xa", "export", rid, "--out", str(tmp_path / "gui"), "--sign", "--pkcs11-module", LIB,
+            "--token-label", TOKEN, "--cert-label", "Chung thu don vi", "--pin-file", str(pin))
+    assert r.returncode == 0, r.stderr
+    pkg = r.stdout.strip().splitlines()[-1]
+    root = ca.pem(tmp_path / "root.cer", ca.root)
+    # a one-off anchor
+    r = cli("tinh1", "verify", pkg, "--ca", str(root), "--require-trusted")
+    assert r.returncode == 0 and "Hợp lệ — chứng thư số do CA thử nghiệm cấp cho" in r.stdout, r.stdout
+    # the province imports the root once
+    r = cli("tinh", "trust-ca", "list")
+    assert r.returncode == 0 and "Chưa có chứng thư gốc" in r.stdout
+    r = cli("tinh", "verify", pkg, "--require-trusted")
+    assert r.returncode == 1 and "Chưa xác nhận người ký" in r.stdout
+    r = cli("tinh", "trust-ca", "add", str(root))
+    assert r.returncode == 0 and "Đã thêm chứng thư gốc" in r.stdout, r.stderr
+    r = cli("tinh", "trust-ca", "add", str(ca.pem(tmp_path / "ca.crt", ca.ca)))
+    assert r.returncode == 0 and "chứng thư trung gian" in r.stdout
+    crl = tmp_path / "ca.crl"
+    crl.write_bytes(ca.crl())
+    r = cli("tinh", "trust-ca", "add", str(crl))
+    assert r.returncode == 0 and "danh sách thu hồi" in r.stdout, r.stderr
+    r = cli("tinh", "trust-ca", "list")
+    lines = r.stdout.strip().splitlines()
+    assert [l.split("\t")[1] for l in lines] == ["Chứng thư gốc", "Chứng thư trung gian", "Danh sách thu hồi (CRL)"]
+    r = cli("tinh", "verify", pkg, "--require-trusted")
+    assert r.returncode == 0 and "Hợp lệ — chứng thư số do" in r.stdout and "đã đối chiếu danh sách thu hồi" in r.stdout
+    r = cli("tinh", "trust-ca", "remove", lines[0].split("\t")[0][:10])
+    assert r.returncode == 0 and "Đã xóa chứng thư gốc" in r.stdout
+    r = cli("tinh", "verify", pkg, "--require-trusted")
+    assert r.returncode == 1
+    for bad in ["zz", "ABCDEF0123"]:
+        r = cli("tinh", "trust-ca", "remove", bad)
+        assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.strip()
+    not_ca = tmp_path / "x.pem"
+    not_ca.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    r = cli("tinh", "trust-ca", "add", str(not_ca))
+    assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.strip()
