@@ -43,8 +43,12 @@ LOCKED = ("Thiết bị ký số đã bị khóa do nhập sai mã PIN quá số
 REMOVED = "Thiết bị ký số đã bị rút ra trong khi ký. Hãy cắm lại thiết bị rồi ký lại."
 
 
+class DriverError(UserError):
+    """The driver file itself is the problem: choose another one."""
+
+
 def _not_a_module(path) -> UserError:
-    return UserError(f"Tệp “{Path(path).name}” không phải trình điều khiển thiết bị ký số (thư viện "
+    return DriverError(f"Tệp “{Path(path).name}” không phải trình điều khiển thiết bị ký số (thư viện "
                      "PKCS#11). Hãy chọn đúng tệp do nhà cung cấp chữ ký số cài trên máy.")
 
 
@@ -85,7 +89,8 @@ class TokenCertificate:
 
     def remembered(self, module: str) -> dict:
         return {"module": module, "token": self.token_label, "serial": self.token_serial,
-                "label": self.label, "id": self.object_id.hex(), "key_id": key_id(self.cert)}
+                "label": self.label, "id": self.object_id.hex(), "key_id": key_id(self.cert),
+                "description": self.describe()}
 
 
 @dataclass
@@ -188,11 +193,11 @@ def load_module(path, fresh: bool = False):
 
     path = str(path or "")
     if not path:
-        raise UserError("Chưa chọn trình điều khiển thiết bị ký số. Hãy chọn tệp trình điều khiển (tệp .dll "
+        raise DriverError("Chưa chọn trình điều khiển thiết bị ký số. Hãy chọn tệp trình điều khiển (tệp .dll "
                         "do nhà cung cấp chữ ký số cài trên máy).")
     p = Path(path)
     if not p.is_file():
-        raise UserError(f"Không tìm thấy tệp trình điều khiển thiết bị ký số “{p}”. Hãy chọn lại tệp "
+        raise DriverError(f"Không tìm thấy tệp trình điều khiển thiết bị ký số “{p}”. Hãy chọn lại tệp "
                         "(có thể phần mềm của thiết bị đã bị gỡ hoặc cài lại ở thư mục khác).")
     try:
         if fresh:
@@ -399,6 +404,12 @@ def remember_certificate(tc: TokenCertificate, module: str) -> None:
 
 def forget_token() -> None:
     settings.put(SETTING_CERT, None)
+
+
+def remembered_description() -> str:
+    choice = chosen_certificate() or {}
+    text = choice.get("description")
+    return text if isinstance(text, str) else ""
 
 
 def open_remembered(pin: str) -> TokenSigner:
