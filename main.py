@@ -5,9 +5,12 @@
     python main.py --data-dir D list
     python main.py --data-dir D export REPORT_ID --out DIR [--draft]
     python main.py --data-dir D export REPORT_ID --out DIR --sign --passphrase-file F
-    python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new]
+    python main.py --data-dir D export REPORT_ID --out DIR --sign --pkcs11-module DRIVER --pin-file F
+                   [--token-label L] [--cert-label C] [--chain-file CHAIN.pem]
+    python main.py --data-dir D verify FILE... [--require-trusted] [--trust-new] [--ca ROOT.cer]
     python main.py --data-dir D consolidate FILE_OR_DIR... --out DIR [--expected units.txt]
     python main.py --data-dir D trust list | add FILE.zip | remove UNIT
+    python main.py --data-dir D trust-ca list | add FILE.cer | remove FINGERPRINT
     python main.py --data-dir D backup [--out DIR]
     python main.py --data-dir D backups
     python main.py --data-dir D restore FILE
@@ -48,12 +51,14 @@ def build_parser():
     e.add_argument("--draft", action="store_true", help="xuất bản nháp để góp ý")
     e.add_argument("--sign", action="store_true", help="ký số và xuất gói gửi cấp trên")
     e.add_argument("--passphrase-file", help="tệp chứa mật khẩu chữ ký số (dòng đầu)")
+    _token_arguments(e)
     v = sub.add_parser("verify", help="kiểm tra gói báo cáo nhận được")
     v.add_argument("files", nargs="+")
     v.add_argument("--require-trusted", action="store_true",
                    help="coi người ký chưa được tin cậy là lỗi")
     v.add_argument("--trust-new", action="store_true",
                    help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
+    v.add_argument("--ca", help="tệp chứng thư gốc dùng cho lần kiểm tra này (ngoài các chứng thư đã thêm)")
     c = sub.add_parser("consolidate", help="nhận và tổng hợp báo cáo của cấp dưới")
     c.add_argument("paths", nargs="+", help="tệp .zip hoặc thư mục chứa các tệp .zip")
     c.add_argument("--out", required=True, help="thư mục ghi bảng tổng hợp")
@@ -69,6 +74,7 @@ def build_parser():
     ta.add_argument("file")
     tr = tsub.add_parser("remove", help="bỏ tin cậy mọi chữ ký số của một đơn vị")
     tr.add_argument("unit")
+    _trust_ca_parser(sub)
     b = sub.add_parser("backup", help="sao lưu dữ liệu (vào thư mục sao lưu, hoặc vào --out)")
     b.add_argument("--out", help="thư mục ghi bản sao lưu (ví dụ ổ USB)")
     sub.add_parser("backups", help="liệt kê các bản sao lưu trong thư mục dữ liệu")
@@ -105,16 +111,77 @@ def _backup_commands(args) -> int:
     return 0
 
 
-def _read_passphrase(path: str | None) -> str:
+def _first_line(path: str | None, option: str, what: str) -> str:
+    """The first line of a file holding a secret (a passphrase, a PIN)."""
     from model.errors import UserError
 
     if not path:
-        raise UserError("Cần --passphrase-file: tệp chứa mật khẩu chữ ký số.")
+        raise UserError(f"Cần {option}: tệp chứa {what}.")
     try:
         with open(path, encoding="utf-8-sig") as fh:
             return fh.readline().rstrip("\r\n")
     except OSError as exc:
-        raise UserError("Không đọc được tệp mật khẩu chữ ký số.") from exc
+        raise UserError(f"Không đọc được tệp {what}.") from exc
+
+
+def _read_passphrase(path: str | None) -> str:
+    return _first_line(path, "--passphrase-file", "mật khẩu chữ ký số")
+
+
+def _token_arguments(e) -> None:
+    e.add_argument("--pkcs11-module", help="trình điều khiển thiết bị ký số (tệp .dll/.so PKCS#11)")
+    e.add_argument("--token-label", help="tên thiết bị ký số (khi cắm nhiều thiết bị)")
+    e.add_argument("--cert-label", help="tên chứng thư trên thiết bị (khi có nhiều chứng thư)")
+    e.add_argument("--pin-file", help="tệp chứa mã PIN của thiết bị ký số (dòng đầu)")
+    e.add_argument("--chain-file", help="tệp chuỗi chứng thư của tổ chức chứng thực (.pem, .cer)")
+
+
+def _token_signer(args):
+    from export.token import open_signer
+
+    pin = _first_line(args.pin_file, "--pin-file", "mã PIN của thiết bị ký số")
+    return open_signer(args.pkcs11_module, pin, token_label=args.token_label, cert_label=args.cert_label,
+                       chain_file=args.chain_file)
+
+
+def _trust_ca_parser(sub) -> None:
+    t = sub.add_parser("trust-ca", help="chứng thư gốc tin cậy (của các tổ chức chứng thực)")
+    tsub = t.add_subparsers(dest="trust_ca_command", required=True)
+    tsub.add_parser("list", help="liệt kê chứng thư gốc, chứng thư trung gian và danh sách thu hồi")
+    ta = tsub.add_parser("add", help="thêm chứng thư (.cer, .crt, .pem) hoặc danh sách thu hồi (.crl)")
+    ta.add_argument("file")
+    tr = tsub.add_parser("remove", help="xóa theo dấu vân tay (ít nhất 8 ký tự đầu)")
+    tr.add_argument("fingerprint")
+
+
+def _trust_ca(args) -> int:
+    from export import anchors
+
+    if args.trust_ca_command == "list":
+        items = anchors.entries()
+        if not items:
+            print("Chưa có chứng thư gốc tin cậy nào.")
+        for a in items:
+            print(a.line())
+        return 0
+    if args.trust_ca_command == "add":
+        for a in anchors.add_file(args.file):
+            print(f"Đã thêm {anchors.KIND_TEXT[a.kind].lower()}: {a.subject} ({a.validity()})")
+            print(f"Dấu vân tay SHA-256: {a.fingerprint_text}")
+        return 0
+    a = anchors.remove(args.fingerprint)
+    print(f"Đã xóa {anchors.KIND_TEXT[a.kind].lower()}: {a.subject}")
+    return 0
+
+
+def _one_off_anchors(path):
+    """verify --ca FILE: the receiver's anchors and this one."""
+    if not path:
+        return None
+    from export.anchors import one_off
+    from export.certs import load_anchors
+
+    return load_anchors() + one_off(path)
 
 
 def _print(lines, err: bool = False) -> None:
@@ -151,13 +218,19 @@ def cmd_export(args, store, catalog) -> int:
         result = actions.write_export(actions.load(store, catalog, args.report_id), args.out, args.draft)
         _print([result.docx, result.xlsx])
         return 0
-    # the passphrase and the content are checked before anything is written
+    # the passphrase (or PIN) and the content are checked before anything is written
     data = actions.prepare_signing(store, catalog, args.report_id)
-    ident, created = actions.identity_for(data.identity.unit, data.identity.superior,
-                                          _read_passphrase(args.passphrase_file))
-    if created:
-        print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
-    result = actions.write_signed(data, ident, args.out)
+    if args.pkcs11_module:
+        ident = _token_signer(args)
+    else:
+        ident, created = actions.identity_for(data.identity.unit, data.identity.superior,
+                                              _read_passphrase(args.passphrase_file))
+        if created:
+            print(f"Đã tạo chữ ký số cho đơn vị: {ident.subject}", file=sys.stderr)
+    try:
+        result = actions.write_signed(data, ident, args.out)
+    finally:
+        ident.close()
     actions.commit_signing(store, args.report_id, result)
     _print([result.files.docx, result.files.xlsx])
     _print(result.lines()[1:], err=True)
@@ -168,7 +241,7 @@ def cmd_export(args, store, catalog) -> int:
 def cmd_verify(args, store, catalog) -> int:
     from export import actions
 
-    result = actions.verify(store, args.files, args.trust_new, args.require_trusted)
+    result = actions.verify(store, args.files, args.trust_new, args.require_trusted, _one_off_anchors(args.ca))
     _print(result.lines())
     return 0 if result.ok else 1
 
@@ -231,6 +304,8 @@ def run_headless(args) -> int:
         setup_logging()
         if args.command in ("backup", "backups", "restore"):
             return _backup_commands(args)
+        if args.command == "trust-ca":
+            return _trust_ca(args)
         try:
             store = open_store()
         except MissingDatabase as exc:

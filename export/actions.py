@@ -118,11 +118,14 @@ class VerifyResult:
         return [v.line() for v in self.verdicts]
 
 
-def verify(store: DraftStore, paths, trust_new: bool = False, require_trusted: bool = False) -> VerifyResult:
+def verify(store: DraftStore, paths, trust_new: bool = False, require_trusted: bool = False,
+           anchors=None) -> VerifyResult:
+    """anchors: root certificates to check chains against (default: the
+    receiver's, in the data folder)."""
     from export.receive import decide_trust, verify_files
     from model.trust import TrustList
 
-    verdicts = verify_files(paths)
+    verdicts = verify_files(paths, anchors)
     decide_trust(TrustList(store.db), verdicts, trust_new=trust_new)
     ok = all(v.code == "valid" or (v.code == "unknown_signer" and not require_trusted) for v in verdicts)
     return VerifyResult(verdicts, ok)

@@ -8,8 +8,11 @@ a certificate for the same key changes nothing.  A short form of it, four
 groups of four characters, can be read over the phone.
 
 Trust anchors (root certificates of certification authorities the receiver
-has chosen to trust) are given by the caller: TrustAnchors reads them from
-the data folder; importing them and USB tokens plug in there.
+has chosen to trust, and intermediate CA certificates that help to reach
+them) are given by the caller; export/anchors.py keeps them in the data
+folder with optional offline revocation lists (CRL).  The path from a
+signer's certificate to a root is built and validated by
+pyhanko-certvalidator, offline, at the claimed signing time.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import NameOID
 
 from model.paths import data_dir
 from model.text import day_text
@@ -34,6 +38,7 @@ WEAK_HASHES = {"md5": "MD5", "sha1": "SHA-1", "md2": "MD2", "md4": "MD4"}
 MAX_CHAIN = 6
 MAX_ANCHOR_BYTES = 64 * 1024
 MAX_ANCHORS = 200
+MAX_CRL_BYTES = 20 * 1024 * 1024
 
 
 # ------------------------------------------------------------- identity ---
@@ -63,9 +68,11 @@ class CertCheck:
     key_id: str
     anchored: bool = False  # chains to one of the receiver's trust anchors
     self_signed: bool = False
-    code: str = ""  # "" when fine, else "weak" | "broken" | "expired" | "not_yet_valid"
+    code: str = ""  # "" when fine, else "weak" | "broken" | "expired" | "not_yet_valid" | "revoked"
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    issuer: str = ""  # the certification authority that issued it, when anchored
+    revocation: str = ""  # whether a revocation list was consulted, when anchored
 
     def refuse(self, code: str, text: str) -> None:
         if not self.code:
@@ -116,6 +123,12 @@ def _is_ca(cert: x509.Certificate) -> bool:
         return False
 
 
+def is_root(cert: x509.Certificate) -> bool:
+    """A self-signed CA certificate: a trust root.  Other CA certificates the
+    receiver imports only help to build the path to a root."""
+    return cert.issuer == cert.subject and _issued_by(cert, cert)
+
+
 def _within(cert: x509.Certificate, when: dt.datetime) -> str | None:
     if when < cert.not_valid_before_utc:
         return "not_yet_valid"
@@ -128,11 +141,19 @@ def _day(when: dt.datetime) -> str:
     return day_text(when.astimezone())
 
 
+def name_text(name: x509.Name) -> str:
+    """The common name of a certificate's subject or issuer, else the whole name."""
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else name.rfc4514_string()
+
+
 def check_certificate(cert: x509.Certificate, others: list[x509.Certificate],
                       anchors: list[x509.Certificate], signed_at: dt.datetime | None,
-                      now: dt.datetime | None = None) -> CertCheck:
+                      now: dt.datetime | None = None, crls: list | None = None) -> CertCheck:
     """Check the signer's certificate.  others: certificates that came with
-    the signature (possible intermediates); anchors: the receiver's roots."""
+    the signature (possible intermediates); anchors: the receiver's CA
+    certificates (self-signed ones are the roots, the others intermediates);
+    crls: offline revocation lists (DER bytes), default none."""
     now = now or dt.datetime.now(dt.timezone.utc)
     check = CertCheck(key_id=key_id(cert))
     weak = key_weakness(cert) or _cert_hash_weakness(cert)
@@ -142,8 +163,6 @@ def check_certificate(cert: x509.Certificate, others: list[x509.Certificate],
     if check.self_signed:
         if not _issued_by(cert, cert):
             check.refuse("broken", "chứng thư tự ký có chữ ký hỏng (chứng thư đã bị sửa)")
-    else:
-        _check_chain(cert, others, anchors, check)
     # validity: when it signed (as the sender's clock claims) and now
     moment = signed_at or now
     state = _within(cert, moment)
@@ -159,40 +178,125 @@ def check_certificate(cert: x509.Certificate, others: list[x509.Certificate],
     elif _within(cert, now) == "expired":
         check.notes.append(f"chứng thư số đã hết hạn ngày {_day(cert.not_valid_after_utc)}; "
                            "chữ ký được tạo khi chứng thư còn hạn (theo đồng hồ máy gửi)")
+    if not check.self_signed and not check.code:
+        _check_chain(cert, others, anchors, moment, crls or [], check)
     return check
 
 
-def _check_chain(cert, others, anchors, check: CertCheck) -> None:
-    anchor_ids = {a.public_bytes(serialization.Encoding.DER) for a in anchors}
-    pool = list(anchors) + [c for c in others if c.public_bytes(serialization.Encoding.DER) not in anchor_ids]
-    current = cert
-    for _depth in range(MAX_CHAIN):
-        parents = [c for c in pool if c is not current and c.subject == current.issuer]
-        if not parents:
-            issuer = current.issuer.rfc4514_string()
-            check.notes.append(f"chứng thư do “{issuer[:120]}” cấp; máy này chưa có chứng thư gốc của "
-                               "tổ chức đó nên chưa kiểm tra được chuỗi chứng thực")
-            return
-        good = [p for p in parents if _issued_by(current, p)]
-        if not good:
-            check.refuse("broken", "chữ ký của tổ chức cấp trên chứng thư không khớp (chứng thư giả "
-                                   "hoặc đã bị sửa)")
-            return
-        parent = good[0]
-        if not _is_ca(parent):
-            check.refuse("broken", "chứng thư cấp trên không phải của tổ chức chứng thực")
-            return
-        weak = key_weakness(parent) or _cert_hash_weakness(parent)
+def _forged_parent(cert, candidates) -> bool:
+    """A certificate named like the issuer came along but did not sign this one."""
+    parents = [c for c in candidates if c.subject == cert.issuer]
+    return bool(parents) and not any(_issued_by(cert, p) for p in parents)
+
+
+def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
+    """Path building and validation to the receiver's roots by
+    pyhanko-certvalidator, at the claimed signing time, offline."""
+    import asyncio
+
+    from asn1crypto import x509 as ax
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator import errors as cv
+
+    if _forged_parent(cert, list(others) + list(anchors)):
+        check.refuse("broken", "chữ ký của tổ chức cấp trên chứng thư không khớp (chứng thư giả "
+                               "hoặc đã bị sửa)")
+        return
+    roots = [a for a in anchors if is_root(a)]
+    helpers = [c for c in list(others) + [a for a in anchors if not is_root(a)] if _is_ca(c)][:MAX_CHAIN * 2]
+    if not roots:
+        check.notes.append(_no_root_note(cert))
+        return
+
+    def der(c):
+        return ax.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+
+    leaf_crls = [c for c in crls if _crl_issuer(c) == cert.issuer]
+
+    def run(require_crl: bool):
+        from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
+                                                       RevocationCheckingRule)
+
+        rule = RevocationCheckingRule.CRL_REQUIRED if require_crl else RevocationCheckingRule.NO_CHECK
+        policy = CertRevTrustPolicy(RevocationCheckingPolicy(rule, RevocationCheckingRule.NO_CHECK))
+        context = ValidationContext(trust_roots=[der(r) for r in roots], other_certs=[der(c) for c in helpers],
+                                    moment=moment, allow_fetching=False, crls=leaf_crls if require_crl else [],
+                                    revinfo_policy=policy, retroactive_revinfo=True,
+                                    weak_hash_algos={"md2", "md5", "sha1"})
+        validator = CertificateValidator(der(cert), validation_context=context)
+        return asyncio.run(validator.async_validate_path())
+
+    revocation = REVOCATION_NOT_CHECKED
+    try:
+        try:
+            path = run(require_crl=bool(leaf_crls))
+            if leaf_crls:
+                revocation = _crl_note(leaf_crls)
+        except cv.RevokedError:
+            raise
+        except cv.InsufficientRevinfoError:
+            path = run(require_crl=False)
+            revocation = ("danh sách thu hồi chứng thư (CRL) trên máy không dùng được cho chứng thư này "
+                          "(đã cũ hoặc không khớp); chưa kiểm tra được chứng thư có bị thu hồi hay không")
+    except cv.RevokedError:
+        check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên máy)")
+        return
+    except cv.PathBuildingError:
+        check.notes.append(_no_root_note(cert))
+        return
+    except cv.DisallowedAlgorithmError:
+        check.refuse("weak", "trong chuỗi chứng thực có chứng thư dùng thuật toán yếu (đã bị phá, không còn "
+                             "an toàn)")
+        return
+    except cv.ExpiredError:
+        check.refuse("expired", "chứng thư của tổ chức chứng thực trong chuỗi đã hết hạn trước thời điểm ký")
+        return
+    except cv.NotYetValidError:
+        check.refuse("not_yet_valid", "chứng thư của tổ chức chứng thực trong chuỗi chưa có hiệu lực "
+                                      "tại thời điểm ký")
+        return
+    except (cv.PathValidationError, cv.ValidationError, ValueError) as exc:
+        reason = "chứng thư cấp trên không phải của tổ chức chứng thực" if "CA" in str(exc) else \
+            "chuỗi chứng thực không hợp lệ"
+        check.refuse("broken", reason)
+        return
+    for c in path:
+        parsed = x509.load_der_x509_certificate(c.dump())
+        weak = key_weakness(parsed) or _cert_hash_weakness(parsed)
         if weak:
             check.refuse("weak", "trong chuỗi chứng thực: " + weak)
             return
-        if parent.public_bytes(serialization.Encoding.DER) in anchor_ids:
-            check.anchored = True
-            check.notes.append("chứng thư do tổ chức chứng thực cấp, đã kiểm tra đến chứng thư gốc "
-                               f"“{parent.subject.rfc4514_string()[:120]}”")
-            return
-        current = parent
-    check.refuse("broken", "chuỗi chứng thực quá dài")
+    root = x509.load_der_x509_certificate(path.trust_anchor.authority.certificate.dump()) \
+        if getattr(path.trust_anchor.authority, "certificate", None) is not None else None
+    check.anchored = True
+    check.issuer = name_text(cert.issuer)
+    check.revocation = revocation
+    root_name = root.subject.rfc4514_string() if root is not None else ""
+    check.notes.append(f"chứng thư do tổ chức chứng thực cấp, đã kiểm tra đến chứng thư gốc “{root_name[:120]}”")
+    check.notes.append(revocation)
+
+
+REVOCATION_NOT_CHECKED = ("chưa kiểm tra chứng thư có bị thu hồi hay không (máy không có danh sách thu hồi "
+                          "CRL của tổ chức cấp)")
+
+
+def _no_root_note(cert) -> str:
+    issuer = cert.issuer.rfc4514_string()
+    return (f"chứng thư do “{issuer[:120]}” cấp; máy này chưa có chứng thư gốc của tổ chức đó (hoặc thiếu "
+            "chứng thư trung gian) nên chưa kiểm tra được chuỗi chứng thực")
+
+
+def _crl_issuer(blob: bytes):
+    try:
+        return x509.load_der_x509_crl(blob).issuer
+    except ValueError:
+        return None
+
+
+def _crl_note(crls) -> str:
+    crl = x509.load_der_x509_crl(crls[0])
+    return (f"đã đối chiếu danh sách thu hồi chứng thư (CRL) của “{name_text(crl.issuer)[:80]}” ban hành "
+            f"ngày {_day(crl.last_update_utc)}: chứng thư chưa bị thu hồi")
 
 
 # -------------------------------------------------------------- anchors ---
@@ -201,23 +305,53 @@ def anchors_dir() -> Path:
     return data_dir() / "chung-thu-goc"
 
 
-def load_anchors(folder: Path | None = None) -> list[x509.Certificate]:
-    """Root certificates (.pem, .cer, .crt, .der) the receiver trusts.  A file
-    that is not a CA certificate is skipped."""
-    folder = folder or anchors_dir()
-    out: list[x509.Certificate] = []
+def crls_dir() -> Path:
+    return anchors_dir() / "thu-hoi"
+
+
+def read_certificates(blob: bytes) -> list[x509.Certificate]:
+    """The certificates of a .pem/.cer/.crt/.der file (PEM or DER)."""
+    if b"-----BEGIN" in blob:
+        return x509.load_pem_x509_certificates(blob)
+    return [x509.load_der_x509_certificate(blob)]
+
+
+def read_crl(blob: bytes) -> x509.CertificateRevocationList:
+    if b"-----BEGIN" in blob:
+        return x509.load_pem_x509_crl(blob)
+    return x509.load_der_x509_crl(blob)
+
+
+CERT_SUFFIXES = (".pem", ".cer", ".crt", ".der")
+
+
+def read_folder(folder: Path, suffixes, limit: int, parse) -> list[tuple[Path, object]]:
+    """(file, parse(bytes)) for the files of a folder with these suffixes,
+    sorted; files too big, unreadable or that parse refuses are skipped."""
     try:
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".cer", ".crt", ".der"))
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes)
     except OSError:
-        return out
+        return []
+    out = []
     for path in files[:MAX_ANCHORS]:
         try:
-            if path.stat().st_size > MAX_ANCHOR_BYTES:
+            if path.stat().st_size > limit:
                 continue
-            blob = path.read_bytes()
-            certs = (x509.load_pem_x509_certificates(blob) if b"-----BEGIN" in blob
-                     else [x509.load_der_x509_certificate(blob)])
+            out.append((path, parse(path.read_bytes())))
         except (OSError, ValueError):
             continue
-        out.extend(c for c in certs if _is_ca(c))
     return out
+
+
+def load_anchors(folder: Path | None = None) -> list[x509.Certificate]:
+    """CA certificates (.pem, .cer, .crt, .der) the receiver trusts: the
+    self-signed ones are roots, the others intermediates.  A file that is
+    not a CA certificate is skipped."""
+    found = read_folder(folder or anchors_dir(), CERT_SUFFIXES, MAX_ANCHOR_BYTES, read_certificates)
+    return [c for _path, certs in found for c in certs if _is_ca(c)]
+
+
+def load_crls(folder: Path | None = None) -> list[bytes]:
+    """Offline revocation lists (DER) the receiver has put in the data folder."""
+    found = read_folder(folder or crls_dir(), (".crl",), MAX_CRL_BYTES, read_crl)
+    return [crl.public_bytes(serialization.Encoding.DER) for _path, crl in found]

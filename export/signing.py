@@ -1,6 +1,7 @@
 """The signing identity of a unit: an X.509 certificate and its private key
-in a password-protected PKCS#12 file in the data folder.  The passphrase is
-never stored.  Signatures are detached CMS (PKCS#7), DER, with the signer's
+in a password-protected PKCS#12 file in the data folder, or on a USB token
+(export/token.py), both behind one signer interface (ReportSigner).  The
+passphrase is never stored.  Signatures are detached CMS (PKCS#7), DER, with the signer's
 certificate inside, so that OpenSSL can check them too."""
 
 from __future__ import annotations
@@ -30,11 +31,24 @@ WRONG_PASSPHRASE = ("Mật khẩu chữ ký số không đúng. Hãy nhập lạ
                     "và bộ gõ tiếng Việt).")
 
 
-@dataclass
-class SigningIdentity:
-    key: object
+class ReportSigner:
+    """The one signer interface of TongKet: every signature (the package's
+    CMS, the PDF's) is made through it, whether the key is in a .p12 file
+    (SigningIdentity) or on a USB token (export.token.TokenSigner).
+
+    cert: the signer's certificate; chain: CA certificates sent along with
+    the signature; pyhanko_signer(): the pyHanko Signer that makes the
+    signature where the key is; close(): let go of the key (log out of the
+    token)."""
+
     cert: x509.Certificate
     chain: list
+
+    def pyhanko_signer(self):
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
 
     @property
     def key_id(self) -> str:
@@ -52,6 +66,31 @@ class SigningIdentity:
     @property
     def subject(self) -> str:
         return subject_text(self.cert)
+
+
+@dataclass
+class SigningIdentity(ReportSigner):
+    """A key and certificate from a PKCS#12 file, in memory."""
+
+    key: object
+    cert: x509.Certificate
+    chain: list
+
+    def pyhanko_signer(self):
+        from asn1crypto import keys as asn1_keys
+        from pyhanko.sign.signers.pdf_cms import SimpleSigner
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        der = self.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+        return SimpleSigner(signing_cert=asn1_cert(self.cert), signing_key=asn1_keys.PrivateKeyInfo.load(der),
+                            cert_registry=SimpleCertificateStore.from_certs([asn1_cert(c) for c in self.chain]))
+
+
+def asn1_cert(cert: x509.Certificate):
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
 def identity_path() -> Path:
@@ -177,7 +216,7 @@ def import_identity(source: Path, passphrase: str) -> SigningIdentity:
     return ident
 
 
-def sign_detached(data: bytes, ident: SigningIdentity, now: dt.datetime | None = None) -> bytes:
+def sign_detached(data: bytes, ident: ReportSigner, now: dt.datetime | None = None) -> bytes:
     """Detached CMS signature (DER) over data, certificate(s) included.
 
     Made by pyHanko rather than cryptography's PKCS7 builder because pyHanko
@@ -186,17 +225,9 @@ def sign_detached(data: bytes, ident: SigningIdentity, now: dt.datetime | None =
     signs through the same Signer interface with a key on a USB token."""
     import asyncio
 
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
-    der = ident.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption())
-    cert = asn1_x509.Certificate.load(ident.cert.public_bytes(serialization.Encoding.DER))
-    chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in ident.chain]
-    signer = SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der),
-                          cert_registry=SimpleCertificateStore.from_certs(chain))
+    signer = ident.pyhanko_signer()
     when = now or dt.datetime.now(dt.timezone.utc)
     info = asyncio.run(signer.async_sign_general_data(
         data, "sha256", detached=True, signed_attr_settings=PdfCMSSignedAttributes(signing_time=when)))

@@ -18,8 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from export.certs import check_certificate, full_fingerprint, key_weakness, load_anchors, short_id, \
-    weak_hash_name
+from export.certs import check_certificate, full_fingerprint, key_weakness, load_anchors, load_crls, \
+    short_id, weak_hash_name
 from export.package import (DATA, DATA_FORMAT, MANIFEST, PACKAGE_FORMAT, PACKAGE_VERSION,
                             SIGNATURE)
 from export.signing import cert_unit, subject_text
@@ -47,6 +47,7 @@ WEAK = "weak_algorithm"
 CERT_BROKEN = "cert_broken"
 CERT_EXPIRED = "cert_expired"
 CERT_NOT_YET_VALID = "cert_not_yet_valid"
+CERT_REVOKED = "cert_revoked"
 BAD_UNIT = "bad_unit_name"
 BAD_DATA = "bad_data"
 NOT_PACKAGE = "not_package"
@@ -63,12 +64,13 @@ LABELS = {
     CERT_BROKEN: "Chứng thư số không hợp lệ",
     CERT_EXPIRED: "Chứng thư số đã hết hạn khi ký",
     CERT_NOT_YET_VALID: "Chứng thư số chưa có hiệu lực khi ký",
+    CERT_REVOKED: "Chứng thư số đã bị thu hồi",
     BAD_UNIT: "Tên đơn vị không hợp lệ (nghi giả mạo)",
     BAD_DATA: "Dữ liệu trong gói không hợp lệ",
     NOT_PACKAGE: "Không phải tệp báo cáo",
 }
 _CERT_CODES = {"weak": WEAK, "broken": CERT_BROKEN, "expired": CERT_EXPIRED,
-               "not_yet_valid": CERT_NOT_YET_VALID}
+               "not_yet_valid": CERT_NOT_YET_VALID, "revoked": CERT_REVOKED}
 _FROM_STATE = {trust.TRUSTED: VALID, trust.UNCONFIRMED: UNKNOWN_SIGNER, trust.CONFLICT: CONFLICT,
                trust.MISMATCH: KEY_MISMATCH}
 
@@ -82,6 +84,8 @@ class Verdict:
     subject: str = ""
     key_id: str = ""  # SHA-256 of the signer's public key, hex
     anchored: bool = False  # the certificate chains to a root the receiver trusts
+    issuer: str = ""  # the certification authority that issued it (when anchored)
+    holder: str = ""  # the common name the certificate was issued to
     signed_at: str = ""  # a claim of the sender's laptop clock
     revision: int | None = None
     report_id: str = ""
@@ -95,6 +99,8 @@ class Verdict:
 
     @property
     def label(self) -> str:
+        if self.code == VALID and self.anchored and self.issuer:
+            return f"{LABELS[VALID]} — chứng thư số do {shown(self.issuer)} cấp cho {shown(self.holder or self.unit)}"
         return LABELS[self.code]
 
     @property
@@ -253,9 +259,10 @@ def _check_signature(manifest_bytes: bytes, signature: bytes):
     return status.intact, status.valid, signer, others, claimed
 
 
-def verify_package(path: str | Path, anchors=None, now=None) -> Verdict:
+def verify_package(path: str | Path, anchors=None, now=None, crls=None) -> Verdict:
     """Check one received file.  Never raises for a bad file.  anchors: the
-    receiver's root certificates (default: those in the data folder)."""
+    receiver's CA certificates, crls: its offline revocation lists (default:
+    those in the data folder)."""
     path = Path(path)
     verdict = Verdict(path=path, code=NOT_PACKAGE)
     try:
@@ -264,6 +271,7 @@ def verify_package(path: str | Path, anchors=None, now=None) -> Verdict:
         manifest_bytes = members[MANIFEST]
         intact, valid, cert, others, claimed = _check_signature(manifest_bytes, members[SIGNATURE])
         verdict.subject = subject_text(cert)
+        verdict.holder = cert_unit(cert)
         verdict.signed_at = claimed.isoformat(timespec="seconds") if claimed else ""
         try:
             manifest = json.loads(manifest_bytes.decode("utf-8"))
@@ -280,7 +288,8 @@ def verify_package(path: str | Path, anchors=None, now=None) -> Verdict:
             if not intact:
                 raise _Refuse(TAMPERED, "danh mục tệp (manifest.json) đã bị sửa sau khi ký")
             raise _Refuse(BAD_SIGNATURE, "chữ ký số không khớp với chứng thư")
-        check = check_certificate(cert, others, load_anchors() if anchors is None else anchors, claimed, now)
+        check = check_certificate(cert, others, load_anchors() if anchors is None else anchors, claimed, now,
+                                  load_crls() if crls is None else crls)
         verdict.key_id = check.key_id
         if check.code:
             raise _Refuse(_CERT_CODES[check.code], "; ".join(check.problems))
@@ -298,6 +307,7 @@ def verify_package(path: str | Path, anchors=None, now=None) -> Verdict:
         if self_signed and not names_unit:
             raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{shown(verdict.subject)}”, không phải của đơn vị báo cáo")
         verdict.anchored = check.anchored and names_unit
+        verdict.issuer = check.issuer if verdict.anchored else ""
         if check.anchored and not names_unit:
             verdict.details.append(f"chứng thư cấp cho “{shown(verdict.subject)}”, không ghi tên đơn vị "
                                    "báo cáo; cần người nhận xác nhận")

@@ -193,6 +193,7 @@ class ReceiveWindow(QDialog):
         self.view_button = QPushButton("Xem báo cáo")
         self.trust_button = QPushButton("Xác nhận người ký…")
         self.trust_list_button = QPushButton("Danh sách tin cậy…")
+        self.anchors_button = QPushButton("Chứng thư gốc tin cậy…")
         self.consolidate_button = QPushButton("Tổng hợp")
         self.close_button = QPushButton("Đóng")
         self.files_button.clicked.connect(self._choose_files)
@@ -201,6 +202,7 @@ class ReceiveWindow(QDialog):
         self.view_button.clicked.connect(lambda: self.view_unit(self.table.currentRow()))
         self.trust_button.clicked.connect(self._trust)
         self.trust_list_button.clicked.connect(self._edit_trust_list)
+        self.anchors_button.clicked.connect(self._edit_anchors)
         self.consolidate_button.clicked.connect(self.consolidate)
         self.close_button.clicked.connect(self.close)
 
@@ -208,7 +210,8 @@ class ReceiveWindow(QDialog):
         top.addWidget(QLabel("Đề cương:"))
         top.addWidget(self.outline_box, 1)
         row1 = QHBoxLayout()
-        for b in (self.files_button, self.folder_button, self.units_button, self.trust_list_button):
+        for b in (self.files_button, self.folder_button, self.units_button, self.trust_list_button,
+                  self.anchors_button):
             row1.addWidget(b)
         row1.addStretch(1)
         row2 = QHBoxLayout()
@@ -368,6 +371,12 @@ class ReceiveWindow(QDialog):
             dialog.exec()
         finally:
             dialog.deleteLater()
+        self.refresh()
+
+    def _edit_anchors(self) -> None:
+        from ui.anchors_dialog import show_anchors
+
+        show_anchors(self)
         self.refresh()
 
     def consolidate(self, done=None) -> None:

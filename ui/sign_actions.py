@@ -1,6 +1,6 @@
 """'Ký số và xuất tệp gửi cấp trên': refuse while content is missing, set up
-or unlock the unit's signature, write DOCX + XLSX + signed package off the UI
-thread, show the package and the fingerprint."""
+or unlock the unit's signature (a .p12 key or a USB token), write DOCX + XLSX +
+signed package off the UI thread, show the package and the fingerprint."""
 
 from __future__ import annotations
 
@@ -18,14 +18,20 @@ log = logging.getLogger("tongket")
 
 
 def unlock_identity(parent, unit: str, superior: str):
-    """The unit's signing identity, set up on first use; None if cancelled."""
+    """The unit's signer (a ReportSigner), set up on first use; None if
+    cancelled.  The caller closes it after signing."""
+    from export import token
     from export.signing import create_identity, has_identity, import_identity, load_identity
 
+    if token.chosen_certificate():
+        return unlock_token(parent)
     if not has_identity():
         choice = signing_dialogs.ask_setup(parent, unit)
         if choice is None:
             return None
         mode, path, passphrase = choice
+        if mode == "token":
+            return setup_token(parent)
         try:
             if mode == "create":
                 ident = create_identity(unit, superior, passphrase)
@@ -42,12 +48,66 @@ def unlock_identity(parent, unit: str, superior: str):
         passphrase = signing_dialogs.ask_passphrase(parent, message)
         if passphrase is None:
             return None
+        if passphrase is signing_dialogs.USE_TOKEN:
+            return setup_token(parent)
         try:
             return load_identity(passphrase)
         except UserError as exc:
             message = exc.message
     msgbox.error(parent, "Nhập sai mật khẩu nhiều lần. Hãy thử lại sau.")
     return None
+
+
+def setup_token(parent):
+    """First use of a token: its driver file (once), then the certificate
+    on it, then the PIN.  The choices are remembered, the PIN never."""
+    from export import token
+
+    module = token.chosen_module()
+    while True:
+        if not module:
+            module = signing_dialogs.choose_driver(parent)
+            if not module:
+                return None
+        try:
+            certificates = token.list_certificates(module)
+        except UserError as exc:
+            driver = isinstance(exc, token.DriverError)
+            if not msgbox.ask(parent, exc.message, yes=signing_dialogs.DRIVER_TITLE if driver else "Thử lại",
+                              no="Hủy"):
+                return None
+            module = "" if driver else module
+            continue
+        token.remember_module(module)
+        chosen = signing_dialogs.ask_token_certificate(parent, certificates)
+        if chosen is None:
+            return None
+        if chosen is signing_dialogs.OTHER:
+            module = ""
+            continue
+        token.remember_certificate(chosen, module)
+        return unlock_token(parent)
+
+
+def unlock_token(parent):
+    """The remembered token certificate, unlocked with the PIN."""
+    from export import token
+
+    message = ""
+    while True:  # the token counts wrong PINs itself and locks
+        pin = signing_dialogs.ask_pin(parent, token.remembered_description(), message)
+        if pin is None:
+            return None
+        if pin is signing_dialogs.OTHER:
+            token.forget_token()
+            return setup_token(parent)
+        try:
+            return token.open_remembered(pin)
+        except UserError as exc:
+            if token.LOCKED in exc.message:
+                msgbox.error(parent, exc.message)
+                return None
+            message = exc.message
 
 
 def sign_and_export(parent, editor, done=None) -> None:
@@ -63,6 +123,7 @@ def sign_and_export(parent, editor, done=None) -> None:
         return
     folder = choose_folder(parent, "Chọn thư mục lưu tệp gửi cấp trên")
     if not folder:
+        ident.close()
         return
     settings.put("last_export_folder", folder)
     # the revision is used up only once the files exist (actions.commit_signing)
@@ -91,4 +152,10 @@ def sign_and_export(parent, editor, done=None) -> None:
         if done:
             done(exc)
 
-    run_in_thread(lambda: actions.write_signed(data, ident, folder), ok, fail, parent, label="ky-so")
+    def work():
+        try:
+            return actions.write_signed(data, ident, folder)
+        finally:
+            ident.close()  # the token's session ends even if the window is gone by then
+
+    run_in_thread(work, ok, fail, parent, label="ky-so")

@@ -59,12 +59,15 @@ class VerifyWindow(QDialog):
         self.trust = QPushButton("Tin cậy người ký này")
         self.trust.setEnabled(False)
         self.close_button = QPushButton("Đóng")
+        self.anchors_button = QPushButton("Chứng thư gốc tin cậy…")
+        self.anchors_button.clicked.connect(self._edit_anchors)
         self.choose.clicked.connect(self._choose)
         self.trust.clicked.connect(self._trust)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.choose)
         buttons.addWidget(self.trust)
+        buttons.addWidget(self.anchors_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -79,6 +82,16 @@ class VerifyWindow(QDialog):
 
     def dropEvent(self, event) -> None:
         self.check(dropped_paths(event))
+
+    def _edit_anchors(self) -> None:
+        """Check the same files again against the new list of roots."""
+        from ui.anchors_dialog import show_anchors
+
+        show_anchors(self)
+        paths = [v.path for v in self.verdicts]
+        if paths:
+            self.verdicts = []
+            self.check(paths)
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp báo cáo nhận được", "",

@@ -25,7 +25,8 @@ def _sign(qtbot, editor):
     return results[0]
 
 
-def test_sign_first_time_then_with_passphrase(qtbot, window, tmp_path, monkeypatch, no_dialogs):
+def ready_to_sign(window, tmp_path, monkeypatch):
+    """A complete sample report open on its last page; the folder chosen."""
     rid = create_sample(window.store, window.catalog.default(), "Xã Hòa An", "Đắk Lắk", 2)
     window.open_report(rid)
     editor = window.editor
@@ -33,6 +34,11 @@ def test_sign_first_time_then_with_passphrase(qtbot, window, tmp_path, monkeypat
     out = tmp_path / "gui"
     out.mkdir()
     monkeypatch.setattr(sign_actions, "choose_folder", lambda p, t: str(out))
+    return editor
+
+
+def test_sign_first_time_then_with_passphrase(qtbot, window, tmp_path, monkeypatch, no_dialogs):
+    editor = ready_to_sign(window, tmp_path, monkeypatch)
     monkeypatch.setattr(signing_dialogs, "ask_setup", lambda p, unit: ("create", "", PASS))
     no_dialogs.answers.append(False)
     files, package = _sign(qtbot, editor)
