@@ -118,10 +118,9 @@ def build(folder: Path, out_dir: Path, work: Path, makensis: str = "makensis", v
         cmd += ["-OUTPUTCHARSET", "UTF8"]
     if store:
         defines["STORE"] = "1"
+    if codesign.available():
+        defines["SIGN_WITH"] = sys.executable      # makensis signs the uninstaller with codesign.py
     cmd += [f"-D{k}={v}" for k, v in defines.items()]
-    if codesign.configured() and sys.platform == "win32":
-        # the uninstaller is written inside the installer: sign it as it is made
-        cmd.append(f'-X!uninstfinalize \'"{sys.executable}" "{ROOT / "installer" / "codesign.py"}" "%1"\' = 0')
     cmd.append(str(SCRIPT))
     started = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, encoding="utf-8", errors="replace")

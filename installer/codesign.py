@@ -61,17 +61,22 @@ def command(path: Path, tool: str) -> list[str]:
     return cmd + [str(path)]
 
 
+def available() -> str | None:
+    """signtool's path when a certificate is configured and signtool found,
+    else None."""
+    if not configured() or sys.platform != "win32":
+        return None
+    return signtool()
+
+
 def sign(path: Path) -> bool:
     """Sign `path` in place; False (and a line saying why) when not signed.
     Raises RuntimeError when a configured signature fails."""
-    if not configured():
-        print(f"Không ký số {path.name}: chưa có chứng thư ký mã "
-              "(TONGKET_SIGN_PFX hoặc TONGKET_SIGN_THUMBPRINT) — not signed, no certificate")
-        return False
-    tool = signtool() if sys.platform == "win32" else None
+    tool = available()
     if tool is None:
-        print(f"Không ký số {path.name}: không tìm thấy signtool.exe (chỉ ký được trên Windows)"
-              " — not signed, no signtool")
+        why = ("chưa có chứng thư ký mã (TONGKET_SIGN_PFX hoặc TONGKET_SIGN_THUMBPRINT)" if not configured()
+               else "không tìm thấy signtool.exe (chỉ ký được trên Windows)")
+        print(f"Không ký số {path.name}: {why} — not signed")
         return False
     r = subprocess.run(command(path, tool), capture_output=True, text=True)
     if r.returncode != 0:

@@ -36,6 +36,12 @@ RequestExecutionLevel user
 !insertmacro _require ESTIMATED_SIZE_KB
 !insertmacro _require OUTFILE
 
+!ifdef SIGN_WITH
+  ; the uninstaller is written inside the installer: sign it as it is made
+  ; (build_installer.py defines SIGN_WITH as the Python that runs codesign.py)
+  !uninstfinalize '"${SIGN_WITH}" "${__FILEDIR__}/codesign.py" "%1"' = 0
+!endif
+
 !define EXE "${APP_NAME}.exe"
 !define UNINSTALLER "GoCaiDat.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_NAME}"

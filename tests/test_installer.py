@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from installer import codesign
 from installer.build_installer import build, file_lists, folder_files, vi_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,3 +171,41 @@ def test_installer_packs_every_file_of_the_frozen_build(frozen_build, tmp_path):
     exe = "TongKet.exe" if sys.platform == "win32" else "TongKet"
     assert exe in files and "_internal/resources/outlines/nq25-kl43.toml" in files
     print(f"{len(files)} files, {res.setup.stat().st_size / 1e6:.1f} MB stored, makensis {res.seconds:.1f} s")
+
+
+def test_without_a_certificate_the_build_says_so_and_goes_on(tmp_path, monkeypatch, capsys):
+    for var in ["TONGKET_SIGN_PFX", "TONGKET_SIGN_THUMBPRINT"]:
+        monkeypatch.delenv(var, raising=False)
+    f = tmp_path / "TongKet.exe"
+    f.write_bytes(b"MZ")
+    assert codesign.sign(f) is False
+    assert "Không ký số TongKet.exe" in capsys.readouterr().out
+    assert f.read_bytes() == b"MZ"
+
+
+def test_signtool_command_for_a_pfx_or_a_token(monkeypatch):
+    monkeypatch.setenv("TONGKET_SIGN_PFX", r"C:\k\ma.pfx")
+    monkeypatch.setenv("TONGKET_SIGN_PASSWORD", "bí mật")
+    monkeypatch.delenv("TONGKET_SIGN_TIMESTAMP", raising=False)
+    cmd = codesign.command(Path("setup.exe"), "signtool.exe")
+    assert cmd[:4] == ["signtool.exe", "sign", "/fd", "sha256"] and cmd[-1] == "setup.exe"
+    assert cmd[cmd.index("/f") + 1] == r"C:\k\ma.pfx" and cmd[cmd.index("/p") + 1] == "bí mật"
+    assert cmd[cmd.index("/tr") + 1] == codesign.DEFAULT_TIMESTAMP
+    monkeypatch.delenv("TONGKET_SIGN_PFX")
+    monkeypatch.setenv("TONGKET_SIGN_THUMBPRINT", "ab" * 20)
+    monkeypatch.setenv("TONGKET_SIGN_TIMESTAMP", "")
+    cmd = codesign.command(Path("setup.exe"), "signtool.exe")
+    assert cmd[cmd.index("/sha1") + 1] == "ab" * 20 and "/f" not in cmd and "/tr" not in cmd
+
+
+@needs_makensis
+def test_with_a_certificate_makensis_signs_the_uninstaller_as_it_is_made(stand_in, tmp_path, monkeypatch):
+    """The uninstaller hook (!uninstfinalize) compiles and runs codesign.py,
+    which here (no certificate in the environment) says so and lets it go on."""
+    signed = []
+    monkeypatch.setattr(codesign, "available", lambda: "signtool.exe")
+    monkeypatch.setattr(codesign, "sign", lambda path: signed.append(path.name) or True)
+    res = build(stand_in, tmp_path / "out", tmp_path / "work", verbosity=4)
+    assert signed == ["TongKet.exe", "TongKet-0.2.0-setup.exe"]    # the program before packing, then the setup
+    assert "!uninstfinalize" in res.log and "codesign.py" in res.log
+    assert "Không ký số" in res.log
