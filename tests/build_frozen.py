@@ -55,9 +55,11 @@ def startup(exe: Path, runs: int, data_dir: Path) -> tuple[float, float]:
     return statistics.median(times), statistics.median(ready)
 
 
-def smoke(exe: Path) -> bool:
+def smoke(exe: Path, log: Path) -> bool:
+    """Run the frozen smoke test; its log goes to `log`, never into the
+    program's folder (which is zipped and packed into the installer as is)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    log = exe.parent / "smoke-test.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     r = subprocess.run([str(exe), "--smoke-test", "--smoke-log", str(log)], capture_output=True, text=True,
                        env=env, timeout=300)
     print(log.read_text(encoding="utf-8") if log.exists() else r.stdout + r.stderr)
@@ -72,7 +74,7 @@ def main() -> int:
     args = ap.parse_args()
     dist, work = Path(args.dist), ROOT / "build"
     exe = build(False, dist, work)
-    if not smoke(exe):
+    if not smoke(exe, work / "smoke-test.log"):
         print("Frozen smoke test FAILED")
         return 1
     size = folder_size(exe.parent)

@@ -74,3 +74,17 @@ def store(data_dir):
     s = DraftStore(data_dir / "tongket.sqlite3")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def frozen_build(tmp_path_factory):
+    """tests/build_frozen.py run once per session (tests/test_frozen.py checks
+    it, tests/test_installer.py packs it): (its completed process, dist folder)."""
+    import subprocess
+
+    if os.environ.get("TONGKET_SKIP_FROZEN") == "1":
+        pytest.skip("TONGKET_SKIP_FROZEN=1")
+    dist = tmp_path_factory.mktemp("frozen") / "dist"
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "build_frozen.py"), "--no-bare", "--runs", "1",
+                        "--dist", str(dist)], capture_output=True, text=True, timeout=900)
+    return r, dist
