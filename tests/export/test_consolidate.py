@@ -86,6 +86,7 @@ def _stats(pkg: Path) -> dict:
         return json.loads(zf.read("du-lieu-bao-cao.json"))["statistics"]
 
 
+@pytest.mark.slow
 def test_thirty_units_consolidated(province, tmp_path, data_dir):
     base, inbox, packages = province
     extra = tmp_path / "them"
@@ -182,6 +183,7 @@ def test_thirty_units_consolidated(province, tmp_path, data_dir):
     store.close()
 
 
+@pytest.mark.slow
 def test_cli_consolidate(province, tmp_path):
     base, inbox, packages = province
     env = dict(os.environ, PYTHONIOENCODING="utf-8")

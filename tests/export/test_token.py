@@ -189,6 +189,7 @@ def test_remembered_choice_needs_only_the_pin(hsm, data_dir, ca):
     assert PIN not in (data_dir / "settings.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_cli_token_export_and_trust_ca(hsm, ca, tmp_path):
     import sys
 

@@ -520,6 +520,7 @@ def _keep_base(base_members):
     BASE["members"] = base_members
 
 
+@pytest.mark.slow
 @hsettings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
            derandomize=os.environ.get("TONGKET_HYPOTHESIS_RANDOM") != "1")
 @given(path=st.sampled_from(["statistics", "texts", "identity", "outline", "revision", "report_id",

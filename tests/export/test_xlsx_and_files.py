@@ -112,6 +112,7 @@ def test_cli_export(tmp_path):
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow
 def test_cli_sign_and_verify(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     sender = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "xa")]

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("kill_child.py")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_kill_while_typing_loses_at_most_the_autosave_delay(tmp_path):
     data = tmp_path / "data"
