@@ -6,6 +6,7 @@ all four OOXML font slots, so that Word never falls back to a theme font.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 
@@ -139,9 +140,11 @@ def _borders(table, visible: bool = True) -> None:
     tbl_pr.append(borders)
 
 
-def _widths(table, widths) -> None:
+def _widths(table, widths, rows=None) -> None:
+    """Column widths on the table's grid and on the cells of rows (default:
+    every row)."""
     table.autofit = False
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         for cell, w in zip(row.cells, widths):
             cell.width = w
     for col, w in zip(table.columns, widths):
@@ -272,20 +275,40 @@ def _stats_table(doc, rows: list[tuple[str | None, object]], answers, values, dr
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+    _widths(table, STYLE["table_widths"], [table.rows[0]])
+    # The first row of each kind is built through python-docx; the others are
+    # copies of its XML with their texts put in (a sample's tables have 240
+    # rows: this keeps the export within its time).
+    templates: dict[str, object] = {}
+
+    def add(kind: str, texts: list[str]) -> None:
+        if kind in templates:
+            tr = copy.deepcopy(templates[kind])
+            for t, text in zip(tr.iter(qn("w:t")), texts):
+                t.text = xml_safe(text)
+                t.set(qn("xml:space"), "preserve")
+            table._tbl.append(tr)
+            return
+        row = table.add_row()
+        cells = row.cells
+        if kind == "group":
+            merged = cells[0].merge(cells[3])
+            _cell_para(merged, texts[0] or " ", size=size, bold=True, align="left", first=True, pad=pad)
+        else:
+            for cell, text, align in zip(cells, texts, ("center", "left", "center", "right")):
+                _cell_para(cell, text or " ", size=size, align=align, first=True, pad=pad)
+        _widths(table, STYLE["table_widths"], [row])
+        templates[kind] = copy.deepcopy(row._tr)
+        for t, text in zip(row._tr.iter(qn("w:t")), texts):
+            t.text = xml_safe(text)
+
     n = 0
     for group, stat in rows:
-        cells = table.add_row().cells
         if group is not None:
-            merged = cells[0].merge(cells[3])
-            _cell_para(merged, group, size=size, bold=True, align="left", first=True, pad=pad)
+            add("group", [group])
             continue
         n += 1
-        _cell_para(cells[0], str(n), size=size, first=True, pad=pad)
-        _cell_para(cells[1], stat.label, size=size, align="left", first=True, pad=pad)
-        _cell_para(cells[2], stat.unit, size=size, first=True, pad=pad)
-        _cell_para(cells[3], stat_cell_text(stat, answers, values, draft), size=size,
-                   align="right", first=True, pad=pad)
-    _widths(table, STYLE["table_widths"])
+        add("stat", [str(n), stat.label, stat.unit, stat_cell_text(stat, answers, values, draft)])
     _para(doc, "", after=STYLE["space_after"])
 
 
