@@ -7,8 +7,7 @@ No Qt; any object with execute() will do (sqlite3 or sqlite-utils)."""
 from __future__ import annotations
 
 import sqlite3
-
-import sqlite_utils
+from pathlib import Path
 
 APP_ID = "TongKet"
 
@@ -172,9 +171,35 @@ def owner(conn) -> str:
     return "newer" if version > SCHEMA_VERSION else "ours"
 
 
+def peek_reports(path) -> list[dict] | None:
+    """A quick read-only look at the reports of a database of this schema,
+    for the start window while the store is still being opened (plain
+    sqlite3: no migration, no check).  None when anything is not exactly as
+    expected; the full open that follows decides then."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION or owner(conn) != "ours":
+            return None
+        cur = conn.execute("SELECT id, unit, date, deadline, updated_at FROM reports ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def migrate(db, version: int) -> None:
     """Bring a database from version to SCHEMA_VERSION, one transaction per
     step.  db: sqlite-utils Database (or a sqlite3 connection)."""
+    import sqlite_utils
+
     if not isinstance(db, sqlite_utils.Database):
         db = sqlite_utils.Database(db, execute_plugins=False)
     for number in range(version + 1, SCHEMA_VERSION + 1):
@@ -186,6 +211,8 @@ def migrate(db, version: int) -> None:
 def schema_objects() -> dict[str, set[str]]:
     """The tables and indexes of TongKet's own schema, by type: the one
     answer to 'is this table ours' (a backup carrying anything else is refused)."""
+    import sqlite_utils
+
     conn = sqlite3.connect(":memory:")
     try:
         db = sqlite_utils.Database(conn, execute_plugins=False)

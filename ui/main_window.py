@@ -65,6 +65,17 @@ class MainWindow(QMainWindow):
         self.data_dir_changed = None
 
     # -------------------------------------------------------------- data ---
+    def show_quick_list(self) -> bool:
+        """The list of reports at once, from a quick read-only look, while the
+        store opens (and checks, migrates, backs up) just after."""
+        from model.schema import peek_reports
+
+        rows = peek_reports(database_path())
+        if rows is None:
+            return False
+        self.start.populate_quick(rows)
+        return True
+
     def open_store(self) -> bool:
         """Open the data folder's database, or say truthfully why not and offer
         what helps: the newest backup holding reports (damaged, missing or

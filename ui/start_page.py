@@ -52,26 +52,46 @@ class StartPage(QWidget):
         from model.report import progress, short_date
         from model.text import when_text
 
-        self.table.setRowCount(0)
+        rows = []
         for report in reports:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
             try:
                 outline = catalog.get(report.outline_id, report.outline_version)
                 done, total = progress(outline, report.answers)
                 prog = f"{done}/{total} mục"
             except Exception:
                 prog = "Thiếu tệp đề cương"
-            updated = when_text(report.updated_at)
-            cells = [report.identity.unit or "(chưa ghi đơn vị)", short_date(report.identity.date),
-                     prog, short_date(report.identity.deadline), updated]
+            rows.append((report.id, [report.identity.unit or "(chưa ghi đơn vị)", short_date(report.identity.date),
+                                     prog, short_date(report.identity.deadline), when_text(report.updated_at)]))
+        self._fill(rows)
+
+    def populate_quick(self, rows: list[dict]) -> None:
+        """The list as a quick look at the database gives it (model.schema.
+        peek_reports), before the store is open: progress follows a moment later."""
+        import datetime as dt
+
+        from model.text import day_text, when_text
+
+        def day(text):
+            try:
+                return day_text(dt.date.fromisoformat(text)) if text else ""
+            except ValueError:
+                return ""
+
+        self._fill([(r["id"], [r["unit"] or "(chưa ghi đơn vị)", day(r["date"]), "…", day(r["deadline"]),
+                               when_text(r["updated_at"])]) for r in rows])
+
+    def _fill(self, rows: list[tuple[int, list[str]]]) -> None:
+        self.table.setRowCount(0)
+        for report_id, cells in rows:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, report.id)
+                item.setData(Qt.UserRole, report_id)
                 if col in (2,):
                     item.setTextAlignment(Qt.AlignCenter)
                 self.table.setItem(row, col, item)
-        if reports:
+        if rows:
             self.table.selectRow(0)
             self.hint.setText("Chọn một báo cáo rồi bấm “Tiếp tục soạn”, hoặc bấm đúp vào dòng đó.")
         else:

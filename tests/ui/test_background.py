@@ -116,3 +116,32 @@ def test_cli_failure_goes_to_the_log_folder(tmp_path, monkeypatch, capsys):
     from model.paths import set_data_dir
 
     set_data_dir(None)
+
+
+def test_the_list_shows_before_the_store_opens(qtbot, data_dir, no_dialogs):
+    """A quick read-only look fills the start window's list; the full open
+    then puts in the progress."""
+    from model.app import create_sample
+    from model.outline import default_outline
+    from model.store import DraftStore
+    from ui.main_window import MainWindow
+
+    s = DraftStore(data_dir / "tongket.sqlite3")
+    create_sample(s, default_outline(), "Xã Hòa An", "Đắk Lắk", 1)
+    s.close()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.show_quick_list()
+    assert w.start.table.rowCount() == 1 and w.start.table.item(0, 2).text() == "…"
+    assert w.start.table.item(0, 0).text() == "ĐẢNG ỦY XÃ HÒA AN"
+    assert w.open_store()
+    assert w.start.table.item(0, 2).text().endswith("mục")
+    w.close()
+    # a database this version cannot read as it is: no quick look, the full open decides
+    (data_dir / "khac").mkdir()
+    from model.paths import set_data_dir
+
+    set_data_dir(data_dir / "khac")
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert not w2.show_quick_list()
