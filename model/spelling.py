@@ -444,6 +444,21 @@ def outline_words(outline) -> str:
     return "\n".join(p for p in parts if p)
 
 
-__all__ = ["SpellChecker", "PersonalWords", "STYLES", "STYLE_LABELS", "ToneChange", "Toned",
+def checker_for_report(outline, identity=None, personal: PersonalWords | None = None) -> SpellChecker:
+    """The checker for one report: its outline's names and abbreviations, the
+    report's own names (unit, place, superior, signer, recipients), the
+    clerk's personal word list; suggestions ranked by the outline and by
+    sample report sentences."""
+    from model.sample import phrases
+
+    parts = [outline_words(outline), "\n".join(phrases())]
+    if identity is not None:
+        parts += [identity.unit, identity.place, identity.superior, identity.signer,
+                  "\n".join(identity.recipients or ())]
+    return SpellChecker("\n".join(p for p in parts if p),
+                        personal if personal is not None else PersonalWords())
+
+
+__all__ = ["checker_for_report", "SpellChecker", "PersonalWords", "STYLES", "STYLE_LABELS", "ToneChange", "Toned",
            "report_in_style", "text_in_style", "telex_decode", "vni_decode", "outline_words",
            "NEW", "OLD", "TONE_MARKS"]
