@@ -84,6 +84,7 @@ def strip_tone(word: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(base)), tone
 
 
+@lru_cache(maxsize=None)
 def _add_tone(ch: str, tone: int) -> str:
     return unicodedata.normalize("NFC", ch + TONE_MARKS[tone]) if tone else ch
 
@@ -212,8 +213,10 @@ class SyllableTable:
         for base in _bases():
             tones = (1, 5) if _coda_is_stop(base) else range(6)
             forms = {}
+            i_new, i_old = tone_index(base, NEW), tone_index(base, OLD)
             for tone in tones:
-                new, old = place_tone(base, tone, NEW), place_tone(base, tone, OLD)
+                new = base[:i_new] + _add_tone(base[i_new], tone) + base[i_new + 1:]
+                old = new if i_old == i_new else base[:i_old] + _add_tone(base[i_old], tone) + base[i_old + 1:]
                 forms[tone] = (new, old)
                 self.valid.add(new)
                 self.valid.add(old)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCurs
 from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
 from model import settings
-from model.spelling import SpellChecker
+from model.spelling import LONG_PARAGRAPH, SpellChecker
 
 NO_SUGGESTION = "(Không có gợi ý)"
 
@@ -60,14 +60,25 @@ class SpellHighlighter(QSyntaxHighlighter):
         self.format.setUnderlineColor(QColor("#d00000"))
         self._typing = True  # a call from a change of the text, not a re-check
         self._held: tuple[int, int] | None = None  # (block, end) of the word being typed
+        self._long: dict[int, tuple[str, list]] = {}  # block -> (text, spans) of long paragraphs
         spelling.word_added.connect(self.recheck_word)
         editor.cursorPositionChanged.connect(self._cursor_moved)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        spans = self.spelling.checker.misspelt_spans(text)
+        block = self.currentBlock()
+        checker = self.spelling.checker
+        if len(text) > LONG_PARAGRAPH:
+            # a very long paragraph: check again only around what changed
+            number = block.blockNumber()
+            before = self._long.pop(number, None)
+            spans = checker.respan(*before, text) if before else checker.misspelt_spans(text)
+            if len(self._long) >= 16:
+                self._long.clear()
+            self._long[number] = (text, spans)
+        else:
+            spans = checker.misspelt_spans(text)
         if not spans:
             return
-        block = self.currentBlock()
         hold_end = -1
         if self._typing and self.editor.hasFocus():
             cursor = self.editor.textCursor()
@@ -102,6 +113,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         """Re-check the paragraphs where word occurs (not the whole text)."""
         import unicodedata
 
+        self._long.clear()  # their spans were found with the old word list
         forms = {unicodedata.normalize(f, word).casefold() for f in ("NFC", "NFD")}
         block = self.document().firstBlock()
         while block.isValid():

@@ -228,3 +228,48 @@ def test_the_style_setting(data_dir, outline):
     assert report_in_style(outline, {tid: "hòa"}).answers[tid] == "hoà"
     with pytest.raises(ValueError):
         settings.set_tone_style("khác")
+
+
+def test_long_paragraphs_are_checked_alike(checker):
+    """Above LONG_PARAGRAPH characters the words are found by set: the same
+    spans as one by one, in NFC and NFD, misspelt words touching punctuation,
+    inside codes and next to words they begin."""
+    import random
+
+    from model import spelling
+    from model.sample import phrases
+
+    rnd = random.Random(7)
+    words = " ".join(phrases()).split() + ["vậ", "vận", "thưc,", "(quyêt)", "vậ-vậ", "KL43",
+                                            "ab_vậ", "nghiejp.", "Thưc", "THƯC"]
+    text = " ".join(rnd.choice(words) for _ in range(3000))
+    assert len(text) > spelling.LONG_PARAGRAPH
+    for form in (text, nfd(text)):
+        by_set = checker.misspelt_spans(form)
+        one_by_one = []
+        for m in spelling.WORD.finditer(form):
+            if not checker.is_correct(m.group()):
+                one_by_one.append((m.start(), m.end() - m.start()))
+        assert by_set == one_by_one and by_set
+
+
+def test_respan_after_any_edit_equals_a_full_check(checker):
+    """A paragraph edited anywhere (a key, a deletion, a paste, a run with no
+    space, NFD): re-checking only around the change finds the same spans."""
+    import random
+
+    from model.sample import phrases
+
+    rnd = random.Random(3)
+    words = " ".join(phrases()).split() + ["vậ", "thưc", "quyêt,", "nghiejp", "KL43", "x" * 200,
+                                            nfd("hòan"), nfd("Nghị quyết")]
+    pieces = ["", " ", "ạ", "n", "vậ", "thưc hiện", "\u0323", " dân vậ ", "y" * 150, ".", "ngh"]
+    text = " ".join(rnd.choice(words) for _ in range(400))
+    spans = checker.misspelt_spans(text)
+    for _ in range(600):
+        at = rnd.randrange(len(text) + 1)
+        cut = rnd.choice([0, 0, 1, 2, 5, 40])
+        new = text[:at] + rnd.choice(pieces) + text[at + cut:]
+        got = checker.respan(text, spans, new)
+        assert got == checker.misspelt_spans(new), (text[at - 20:at + 20], new[at - 20:at + 20])
+        text, spans = new, got
