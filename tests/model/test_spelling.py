@@ -273,3 +273,22 @@ def test_respan_after_any_edit_equals_a_full_check(checker):
         got = checker.respan(text, spans, new)
         assert got == checker.misspelt_spans(new), (text[at - 20:at + 20], new[at - 20:at + 20])
         text, spans = new, got
+
+
+def test_any_word_list_file_and_any_text_are_safe(tmp_path):
+    """The personal word list comes from a file anybody can edit, the texts
+    from anywhere: nothing raises, every span lies inside the text."""
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    @hsettings(max_examples=150, derandomize=True, deadline=None)
+    @given(raw=st.binary(max_size=300), text=st.text(max_size=300))
+    def check(raw, text):
+        (tmp_path / "tu-dien-rieng.txt").write_bytes(raw)
+        c = SpellChecker(personal=PersonalWords(tmp_path))
+        for start, length in c.misspelt_spans(text):
+            assert 0 <= start and length > 0 and start + length <= len(text)
+        for word in c.misspelt_words(text)[:3]:
+            c.suggest(word)
+        text_in_style(text, OLD)
+
+    check()
