@@ -47,7 +47,7 @@ class Spelling(QObject):
             from ui import msgbox
 
             msgbox.warning(parent, "Không lưu được từ điển riêng vào thư mục dữ liệu. "
-                                   "Từ này chỉ được coi là đúng đến khi đóng TongKet.")
+                                   "Từ này chỉ được coi là đúng đến khi đóng báo cáo.")
 
 
 class SpellHighlighter(QSyntaxHighlighter):
@@ -171,7 +171,7 @@ def spelling_menu(editor: QPlainTextEdit, pos, spelling: Spelling) -> QMenu:
         none.setEnabled(False)
         items.append(none)
     ignore = menu.addAction("Bỏ qua")
-    ignore.setToolTip("Không gạch chân từ này nữa cho đến khi đóng TongKet")
+    ignore.setToolTip("Không gạch chân từ này nữa cho đến khi đóng báo cáo")
     ignore.triggered.connect(lambda _=False, w=word: spelling.ignore(w))
     add = menu.addAction("Thêm vào từ điển")
     add.setToolTip("Lưu từ này vào từ điển riêng trong thư mục dữ liệu")

@@ -166,3 +166,18 @@ def test_review_page_lists_tone_changes_and_sets_the_style(qtbot, window):
         assert "mới" not in page.tone_style.itemText(i) and "cũ" not in page.tone_style.itemText(i)
     # the draft is kept as typed
     assert "Đảng uỷ xã Hoà An" in editor.session.answers["dan_van_kheo"]
+
+
+def test_a_word_list_that_cannot_be_saved_is_said(qtbot, window, no_dialogs, monkeypatch):
+    from model.spelling import PersonalWords
+
+    monkeypatch.setattr(PersonalWords, "add", lambda self, word: False)  # e.g. a read-only folder
+    _editor, text_edit = _section_editor(window)
+    type_text(text_edit, "Buôn Kđăm. ")
+    menu = _right_click(qtbot, text_edit, "Kđăm")
+    next(a for a in menu.actions() if a.text() == "Thêm vào từ điển").trigger()
+    menu.close()
+    _settle(qtbot)
+    assert _underlined(text_edit) == []  # known for as long as the report is open
+    assert [kind for kind, _text in no_dialogs] == ["warning"]
+    assert "Không lưu được từ điển riêng" in no_dialogs[0][1]
