@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.vn_syllable import NEW, OLD, TONE_MARKS, place_tone, strip_tone, syllable_table
+from model.vn_syllable import NEW, OLD, place_tone, strip_tone, syllable_table
 
 STYLES = (NEW, OLD)
 # what the clerk sees: examples, never "mới"/"cũ" (Unikey names them the other way)
@@ -552,4 +552,4 @@ def checker_for_report(outline, identity=None, personal: PersonalWords | None = 
 
 __all__ = ["checker_for_report", "SpellChecker", "PersonalWords", "STYLES", "STYLE_LABELS", "ToneChange", "Toned",
            "report_in_style", "text_in_style", "telex_decode", "vni_decode", "outline_words",
-           "NEW", "OLD", "TONE_MARKS"]
+           "NEW", "OLD"]

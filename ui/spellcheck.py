@@ -10,7 +10,7 @@ word being typed is not underlined until the cursor leaves it (a half-typed
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
@@ -63,6 +63,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         self._long: dict[int, tuple[str, list]] = {}  # block -> (text, spans) of long paragraphs
         spelling.word_added.connect(self.recheck_word)
         editor.cursorPositionChanged.connect(self._cursor_moved)
+        editor.installEventFilter(self)  # leaving the text box ends the word being typed
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
         block = self.currentBlock()
@@ -104,10 +105,20 @@ class SpellHighlighter(QSyntaxHighlighter):
         number, end = self._held
         if cursor.blockNumber() == number and cursor.positionInBlock() == end:
             return  # still typing that word
+        self._release()
+
+    def _release(self) -> None:
+        """Underline the word that was being typed, if it is misspelt."""
+        number, _end = self._held
         self._held = None
         block = self.document().findBlockByNumber(number)
         if block.isValid():
             self._recheck(block)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.FocusOut and self._held is not None:
+            self._release()
+        return False
 
     def recheck_word(self, word: str) -> None:
         """Re-check the paragraphs where word occurs (not the whole text)."""

@@ -5,8 +5,8 @@ review page."""
 import unicodedata
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFocusEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from model import settings
@@ -79,6 +79,13 @@ def test_the_word_being_typed_is_underlined_once_left(qtbot, window):
     text_edit.moveCursor(QTextCursor.Start)  # the cursor leaves the half-typed word
     _settle(qtbot)
     assert _underlined(text_edit) == ["ngh"]
+    text_edit.moveCursor(QTextCursor.End)
+    type_text(text_edit, " vậ")
+    _settle(qtbot)
+    assert _underlined(text_edit) == ["ngh"]
+    QApplication.sendEvent(text_edit, QFocusEvent(QEvent.FocusOut))  # the clerk clicks elsewhere
+    _settle(qtbot)
+    assert _underlined(text_edit) == ["ngh", "vậ"]
 
 
 def test_right_click_a_typo_and_pick_a_suggestion(qtbot, window):
