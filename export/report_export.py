@@ -11,6 +11,7 @@ from export.files import atomic_write, check_folder, unique_path, unit_slug
 from export.xlsx_stats import xlsx_bytes
 from model.errors import UserError
 from model.outline import OutlineCatalog
+from model.spelling import report_in_style
 from model.store import DraftStore
 
 
@@ -23,7 +24,8 @@ class ExportResult:
 def load_report_data(store: DraftStore, catalog: OutlineCatalog, report_id: int) -> ReportData:
     r = store.get_report(report_id)
     outline = catalog.get(r.outline_id, r.outline_version)
-    return ReportData(outline=outline, identity=r.identity, answers=r.answers, uuid=r.uuid,
+    answers = report_in_style(outline, r.answers).answers  # one tone placement (issue 17)
+    return ReportData(outline=outline, identity=r.identity, answers=answers, uuid=r.uuid,
                       report_id=r.id, revision=r.revision)
 
 

@@ -170,3 +170,9 @@ def make_sample(outline: Outline, unit: str = "Xã Hòa An", province: str = "Đ
     rng = random.Random(f"{seed}|{clean_line(unit)}|{clean_line(province)}")
     ident = sample_identity(outline, unit, province, rng)
     return ident, sample_answers(outline, unit, rng)
+
+
+def phrases() -> list[str]:
+    """The sentences samples are made of: realistic report Vietnamese (the
+    spell checker ranks its suggestions by them)."""
+    return [s for group in (_OPENERS, _BODY, _LIMITS, _BULLETS) for s in group]

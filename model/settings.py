@@ -36,3 +36,16 @@ def put(key: str, value) -> None:
         atomic_write(path, lambda fh: fh.write(blob))
     except OSError:
         pass  # settings are a convenience; losing one is harmless
+
+
+def tone_style() -> str:
+    """Where the report puts tone marks: 'new' (hòa, thủy: the default, as in
+    current official texts) or 'old' (hoà, thuỷ).  See model/spelling.py."""
+    value = get("tone_style")
+    return value if value in ("new", "old") else "new"
+
+
+def set_tone_style(style: str) -> None:
+    if style not in ("new", "old"):
+        raise ValueError(style)
+    put("tone_style", style)

@@ -7,6 +7,11 @@
 2. Autosave of one edited field in a full sample report: median and worst.
 3. Longest stall of the Qt event loop while typing continuously into a
    section (a key every 30 ms for 6 s, autosave running as in real use).
+4. Spell checking: generating the list of syllables, making a report's
+   checker, the first check of a 50,000-word section, the longest stall
+   while typing into it with and without the checker (paragraphs of about
+   100 words, and the same words as ONE paragraph), and a right-click's
+   suggestions.
 """
 
 from __future__ import annotations
@@ -117,9 +122,92 @@ def autosave_and_typing(data: Path, rid: int) -> list[tuple[str, float, float]]:
     from bench_common import longest_typing_stall
 
     stall = longest_typing_stall(app, text_edit, "Đảng ủy xã lãnh đạo thực hiện tốt công tác dân vận. ", 6)
-    w.close()
-    return [("autosave of one edited field (ms)", statistics.median(saves), max(saves)),
+    rows = [("autosave of one edited field (ms)", statistics.median(saves), max(saves)),
             ("longest event-loop stall while typing (ms)", stall, stall)]
+    rows += spell_check(app, editor)
+    w.close()
+    return rows
+
+
+def spell_check(app, editor) -> list[tuple[str, float, float]]:
+    import random
+
+    from bench_common import longest_typing_stall
+
+    from model.sample import phrases
+    from model.spelling import checker_for_report
+    from model.vn_syllable import syllable_table
+    from ui.editor import AUTOSAVE_MS
+
+    syllable_table.cache_clear()
+    t = time.perf_counter()
+    table = syllable_table()
+    generate = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    checker_for_report(editor.session.outline, editor.session.identity)
+    make = (time.perf_counter() - t) * 1000
+    rows = [(f"generate all {len(table)} syllables (ms)", generate, generate),
+            ("make a report's checker (ms)", make, make)]
+
+    rnd = random.Random(1)
+    words = " ".join(phrases()).split()
+    typos = ["thưc", "quyêt", "vậ", "nghiejp", "hòan", "ddaang"]
+    # 50,000 words, one in a hundred misspelt, in paragraphs of about 100 words
+    flat = [rnd.choice(typos) if rnd.random() < 0.01 else words[i % len(words)] for i in range(50_000)]
+    paragraphs = "\n".join(" ".join(flat[i:i + 100]) for i in range(0, len(flat), 100))
+    editor.show_page("p1.III.2")
+    page = editor.pages["p1.III.2"]
+    field = next(iter(page.editors))
+    text_edit = page.editors[field]
+    highlighter = page.highlighters[0]
+    typing = "Đảng ủy xã lãnh đạo thưc hiện tốt công tác dân vận. "
+    for label, text in (("50,000 words in paragraphs", paragraphs),
+                        ("50,000 words in one paragraph", " ".join(flat))):
+        highlighter.setDocument(text_edit.document())
+        t = time.perf_counter()
+        text_edit.setPlainText(text)
+        app.processEvents()  # the first check of every paragraph runs here
+        first = (time.perf_counter() - t) * 1000
+        editor.save_now()  # the new text's first save (and its earlier version) out of the way
+        cursor = text_edit.textCursor()
+        cursor.setPosition(len(text) // 2)
+        text_edit.setTextCursor(cursor)
+        text_edit.setFocus()
+        spent = []  # the checker's own time per key: what it adds to a stall
+        check = highlighter.highlightBlock
+
+        def timed(block_text, check=check, spent=spent):
+            t0 = time.perf_counter()
+            check(block_text)
+            spent.append((time.perf_counter() - t0) * 1000)
+
+        highlighter.highlightBlock = timed
+        # autosave of a 50,000-word text is a stall of its own (see the rows
+        # above): measured apart, so that these rows show what checking adds
+        editor.timer.setInterval(10**8)
+        checked = longest_typing_stall(app, text_edit, typing, 5)
+        del highlighter.highlightBlock
+        highlighter.setDocument(None)
+        plain = longest_typing_stall(app, text_edit, typing, 5)
+        editor.timer.setInterval(AUTOSAVE_MS)
+        highlighter.setDocument(text_edit.document())
+        app.processEvents()
+        saving = longest_typing_stall(app, text_edit, typing, 5)
+        rows += [(f"{label}: set text and check all (ms)", first, first),
+                 (f"{label}: checking per key (ms)", statistics.median(spent), max(spent)),
+                 (f"{label}: stall typing, checked (ms)", checked, checked),
+                 (f"{label}: stall typing, not checked (ms)", plain, plain),
+                 (f"{label}: stall typing, checked, autosave on (ms)", saving, saving)]
+    highlighter.setDocument(text_edit.document())
+    checker = editor.spelling.checker
+    times = []
+    for typo in typos * 5:
+        t = time.perf_counter()
+        checker.suggest(typo, "dân", "hiện")
+        times.append((time.perf_counter() - t) * 1000)
+    rows.append(("suggestions for one word (ms)", statistics.median(times), max(times)))
+    editor.save_now()
+    return rows
 
 
 def main() -> None:
@@ -133,9 +221,9 @@ def main() -> None:
         rid = int(out.stdout.strip().splitlines()[-1])
         rows = [(n, a * 1000, b * 1000) for n, a, b in startup(args.runs, data, rid)]
         rows += autosave_and_typing(data, rid)
-    print(f"{'measure':<45}{'median':>12}{'worst':>12}")
+    print(f"{'measure':<60}{'median':>10}{'worst':>10}")
     for name, med, worst in rows:
-        print(f"{name:<45}{med:>12.1f}{worst:>12.1f}")
+        print(f"{name:<60}{med:>10.1f}{worst:>10.1f}")
     print("(start-up rows in ms from process start; same machine, same run)")
 
 

@@ -35,6 +35,7 @@ class ReportEditor(QWidget):
         self.pages: dict[str, QWidget] = {}
         self.dirty_editors: dict[str, object] = {}
         self.save_error: str | None = None
+        self.spelling = None
 
         self.sidebar = QTreeWidget()
         self.sidebar.setObjectName("sidebar")
@@ -154,13 +155,23 @@ class ReportEditor(QWidget):
                 page.final_button.clicked.connect(lambda: self.export(draft=False))
                 page.sign_button.clicked.connect(self.sign)
             else:
-                page = SectionPage(self.session, self.session.section(page_id))
+                page = SectionPage(self.session, self.session.section(page_id), self._spelling())
                 page.text_edited.connect(self._text_edited)
                 page.history_requested.connect(self.show_history)
             page.edited.connect(self._edited)
             self.pages[page_id] = page
             self.stack.addWidget(page)
         return self.pages[page_id]
+
+    def _spelling(self):
+        """One spell checker for all the report's text boxes, made when the
+        first section is shown."""
+        if self.spelling is None:
+            from model.spelling import checker_for_report
+            from ui.spellcheck import Spelling
+
+            self.spelling = Spelling(checker_for_report(self.session.outline, self.session.identity), self)
+        return self.spelling
 
     def show_page(self, page_id: str, field_id: str | None = None) -> None:
         self.save_now()

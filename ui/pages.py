@@ -166,11 +166,12 @@ class SectionPage(_ScrollPage):
     text_edited = Signal(str, object)  # field id, editor widget
     history_requested = Signal(str)  # field id
 
-    def __init__(self, session: ReportSession, section: Section, parent=None):
+    def __init__(self, session: ReportSession, section: Section, spelling=None, parent=None):
         super().__init__(parent)
         self.session = session
         self.section = section
         self.editors: dict[str, QPlainTextEdit] = {}
+        self.highlighters = []  # kept referenced: spell checking of each text box
         self.history_buttons: dict[str, QPushButton] = {}
         self.stat_edits: dict[str, QLineEdit] = {}
         self.stat_errors: dict[str, QLabel] = {}
@@ -194,6 +195,8 @@ class SectionPage(_ScrollPage):
             editor.setMinimumHeight(200 if not several else 150)
             editor.document().setModified(False)
             editor.textChanged.connect(lambda fid=f.id, e=editor: self.text_edited.emit(fid, e))
+            if spelling is not None:
+                self.highlighters.append(spelling.attach(editor))
             self.editors[f.id] = editor
             self.body.addWidget(editor)
             versions = QPushButton("Xem các phiên bản trước")
@@ -271,6 +274,7 @@ class ReviewPage(_ScrollPage):
         self.list.itemActivated.connect(self._activate)
         self.list.itemClicked.connect(self._activate)
         self.body.addWidget(self.list, 1)
+        self._add_tone_style()
         self.draft_button = QPushButton("Xuất bản nháp để góp ý")
         self.final_button = QPushButton("Xuất báo cáo")
         self.sign_button = QPushButton("Ký số và xuất tệp gửi cấp trên")
@@ -299,6 +303,55 @@ class ReviewPage(_ScrollPage):
             item.setData(Qt.UserRole, m.section_id)
             item.setData(Qt.UserRole + 1, m.field_id)
             self.list.addItem(item)
+        self.show_tone_changes()
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.jump.emit(item.data(Qt.UserRole), item.data(Qt.UserRole + 1))
+
+    # one tone placement for the whole report (model/spelling.py decides)
+    def _add_tone_style(self) -> None:
+        from model.spelling import STYLE_LABELS, STYLES
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Cách đặt dấu thanh trong báo cáo:"))
+        self.tone_style = QComboBox()
+        self.tone_style.setObjectName("tone-style")
+        for style in STYLES:
+            self.tone_style.addItem(STYLE_LABELS[style], style)
+        self.tone_style.setToolTip("Khi xuất, mọi chữ trong các mục được viết theo một cách đặt dấu")
+        row.addWidget(self.tone_style)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.tone_summary = _wrap_label("")
+        self.body.addWidget(self.tone_summary)
+        self.tone_changes = QListWidget()
+        self.tone_changes.setObjectName("tone-changes")
+        self.tone_changes.setMaximumHeight(120)
+        self.body.addWidget(self.tone_changes)
+        self.tone_style.currentIndexChanged.connect(self._tone_style_chosen)
+
+    def _tone_style_chosen(self, _index: int) -> None:
+        from model import settings
+
+        settings.set_tone_style(self.tone_style.currentData())
+        self.show_tone_changes()
+
+    def show_tone_changes(self) -> None:
+        from model import settings
+        from model.spelling import report_in_style
+
+        style = settings.tone_style()
+        self.tone_style.blockSignals(True)
+        self.tone_style.setCurrentIndex(max(0, self.tone_style.findData(style)))
+        self.tone_style.blockSignals(False)
+        changes = report_in_style(self.session.outline, self.session.answers, style).changes
+        self.tone_changes.clear()
+        for c in changes:
+            self.tone_changes.addItem(f"{c.before} → {c.after} ({c.count} chỗ)")
+        self.tone_changes.setVisible(bool(changes))
+        if changes:
+            total = sum(c.count for c in changes)
+            self.tone_summary.setText(f"Khi xuất báo cáo, {total} chữ sẽ được sửa cho thống nhất "
+                                      "cách đặt dấu (bản nháp đang soạn giữ nguyên):")
+        else:
+            self.tone_summary.setText("Các mục đã thống nhất một cách đặt dấu thanh.")
