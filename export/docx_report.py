@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -19,10 +20,10 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
 from export.style import STYLE
-from model.numbers import format_number, parse_stat
 from model.outline import Outline, Section
+from model.report_view import ReportView
 from model.report import (Identity, Missing, doc_number_line, missing_items, party_date,
-                          place_date_line, stat_values, unit_in_sentence)
+                          place_date_line, unit_in_sentence)
 from model.errors import UserError
 from model.text import clean, xml_safe
 from model.trust import key_text
@@ -55,6 +56,11 @@ class ReportData:
     report_id: int = 0
     revision: int = 0
     fingerprint: str = ""  # key id of the signer's public key, printed small at the end
+
+    @cached_property
+    def view(self) -> ReportView:
+        """The report parsed once, for every rendition (model/report_view)."""
+        return ReportView(self.outline, self.answers)
 
 
 # ------------------------------------------------------------ primitives ---
@@ -252,17 +258,11 @@ def _text_block(doc, text: str) -> None:
             _para(doc, line, indent=True, after=STYLE["space_after"])
 
 
-def stat_cell_text(stat, answers: dict[str, str], values: dict[str, float], draft: bool) -> str:
-    raw = answers.get(stat.id, "")
-    parsed = parse_stat(raw, stat, values)
-    if parsed.value is not None and parsed.error is None:
-        return format_number(parsed.value, stat.type)
-    if not raw.strip():
-        return STYLE["missing_number"] if draft else ""
-    return f"[Số liệu chưa đúng: {raw.strip()}]"
+def stat_cell_text(stat, view, draft: bool) -> str:
+    return view.cell_text(stat.id, draft, STYLE["missing_number"])
 
 
-def _stats_table(doc, rows: list[tuple[str | None, object]], answers, values, draft: bool) -> None:
+def _stats_table(doc, rows: list[tuple[str | None, object]], view, draft: bool) -> None:
     """rows: (group title, None) for a group row, or (None, StatField)."""
     size, pad = STYLE["table_size"], STYLE["table_cell_pad"]
     table = doc.add_table(rows=1, cols=4)
@@ -308,11 +308,11 @@ def _stats_table(doc, rows: list[tuple[str | None, object]], answers, values, dr
             add("group", [group])
             continue
         n += 1
-        add("stat", [str(n), stat.label, stat.unit, stat_cell_text(stat, answers, values, draft)])
+        add("stat", [str(n), stat.label, stat.unit, stat_cell_text(stat, view, draft)])
     _para(doc, "", after=STYLE["space_after"])
 
 
-def _section(doc, section: Section, data: ReportData, values, draft: bool) -> None:
+def _section(doc, section: Section, data: ReportData, draft: bool) -> None:
     if section.level == 1:
         _para(doc, section.number, bold=True, align="center", before=STYLE["part_space_before"],
               keep_next=True)
@@ -329,10 +329,10 @@ def _section(doc, section: Section, data: ReportData, values, draft: bool) -> No
             label = "" if len(section.texts) == 1 else f" — {f.label[:80]}{'…' if len(f.label) > 80 else ''}"
             _missing_mark(doc, STYLE["missing_text"] + label)
     if section.stats:
-        _stats_table(doc, [(None, st) for st in section.stats], data.answers, values, draft)
+        _stats_table(doc, [(None, st) for st in section.stats], data.view, draft)
 
 
-def _appendix(doc, data: ReportData, values, draft: bool) -> None:
+def _appendix(doc, data: ReportData, draft: bool) -> None:
     p = _para(doc, "")
     _run(p, "", STYLE["body_size"]).add_break(WD_BREAK.PAGE)
     _para(doc, "BIỂU THỐNG KÊ", size=STYLE["title_size"], bold=True, align="center")
@@ -345,7 +345,7 @@ def _appendix(doc, data: ReportData, values, draft: bool) -> None:
         if section.stats:
             rows.append((data.outline.short_title(section), None))
             rows.extend((None, st) for st in section.stats)
-    _stats_table(doc, rows, data.answers, values, draft)
+    _stats_table(doc, rows, data.view, draft)
 
 
 def _signature(doc, ident: Identity, fingerprint: str) -> None:
@@ -390,13 +390,12 @@ def build_docx(data: ReportData, draft: bool):
     # Document() starts with no paragraphs; the header table comes first
     _header_block(doc, data.identity)
     _title(doc, data.outline)
-    values = stat_values(data.outline, data.answers)
     for section in data.outline.sections:
-        _section(doc, section, data, values, draft)
+        _section(doc, section, data, draft)
     _para(doc, "", after=STYLE["space_after"])
     _signature(doc, data.identity, data.fingerprint)
     if data.outline.statistics_appendix and data.outline.stat_fields():
-        _appendix(doc, data, values, draft)
+        _appendix(doc, data, draft)
     return doc
 
 

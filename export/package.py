@@ -17,8 +17,6 @@ from export.files import atomic_write, check_folder, unique_path
 from export.report_export import ExportResult, Rendered, base_name, export_files, render
 from export.signing import SigningIdentity, sign_detached
 from model.version import APP_VERSION
-from model.numbers import parse_stat
-from model.report import stat_values
 from model.trust import key_text
 
 PACKAGE_FORMAT = "tongket-package"
@@ -75,15 +73,9 @@ class PackageResult:
 def report_json(data: ReportData) -> dict:
     """The report as data: what the upper level's software adds up."""
     ident = data.identity
-    values = stat_values(data.outline, data.answers)
-    stats = {}
-    for _s, st in data.outline.stat_fields():
-        raw = data.answers.get(st.id, "")
-        parsed = parse_stat(raw, st, values)
-        value = parsed.value if parsed.error is None else None
-        if value is not None and st.type == "integer":
-            value = int(value)
-        stats[st.id] = {"value": value, "raw": raw, "label": st.label, "unit": st.unit, "type": st.type}
+    stats = {key: {"value": e.value, "raw": data.answers.get(key, ""), "label": e.stat.label,
+                   "unit": e.stat.unit, "type": e.stat.type}
+             for key, e in data.view.stats.items()}
     texts = {f.id: data.answers.get(f.id, "") for s in data.outline.sections for f in s.texts}
     return {
         "format": DATA_FORMAT,

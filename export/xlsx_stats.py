@@ -11,8 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from export.docx_report import ReportData
 from export.xlsx_cells import put
-from model.numbers import parse_stat
-from model.report import doc_number_line, short_date, stat_values
+from model.report import doc_number_line, short_date
 
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.0#", "percent": "0.00"}
 THIN = Side(style="thin", color="000000")
@@ -40,7 +39,7 @@ def build_workbook(data: ReportData) -> Workbook:
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.fill = PatternFill("solid", fgColor="DDDDDD")
         c.border = BOX
-    values = stat_values(data.outline, data.answers)
+    view = data.view
     row = header_row
     n = 0
     for section in data.outline.sections:
@@ -52,13 +51,9 @@ def build_workbook(data: ReportData) -> Workbook:
         for st in section.stats:
             row += 1
             n += 1
-            raw = data.answers.get(st.id, "").strip()
-            parsed = parse_stat(raw, st, values)
-            ok = parsed.value is not None and parsed.error is None
-            note = "" if ok else ("Chưa nhập" if not raw else f"Số liệu chưa đúng: {raw}")
-            value = parsed.value if ok else None
-            if ok and st.type == "integer":
-                value = int(value)
+            entry = view.stats[st.id]
+            value = entry.value
+            note = "" if value is not None else ("Chưa nhập" if not entry.raw else f"Số liệu chưa đúng: {entry.raw}")
             cells = [n, data.outline.full_number(section), st.label, st.unit, value, note, st.id]
             for col, v in enumerate(cells, start=1):
                 c = put(ws, row, col, v)
