@@ -42,7 +42,7 @@ def build_parser():
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--outline", help="tệp đề cương (.toml) khác đề cương mặc định")
     sub.add_parser("list", help="liệt kê các báo cáo")
-    e = sub.add_parser("export", help="xuất báo cáo ra DOCX và XLSX")
+    e = sub.add_parser("export", help="xuất báo cáo ra DOCX, PDF và XLSX")
     e.add_argument("report_id", type=int)
     e.add_argument("--out", required=True, help="thư mục ghi tệp")
     e.add_argument("--draft", action="store_true", help="xuất bản nháp để góp ý")
@@ -243,12 +243,16 @@ def run_headless(args) -> int:
                     data.revision = store.bump_revision(args.report_id)
                     result, package = export_signed(data, ident, args.out)
                     print(result.docx)
+                    if result.pdf:
+                        print(result.pdf)
                     print(result.xlsx)
                     print(f"Dấu vân tay chữ ký số: {ident.short_id} ({ident.fingerprint})", file=sys.stderr)
                     print(package.path)
                     return 0
                 result = export_files(data, args.out, draft=args.draft)
                 print(result.docx)
+                if result.pdf:
+                    print(result.pdf)
                 print(result.xlsx)
                 return 0
             if args.command == "verify":

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from export.docx_report import ReportData, check_final, docx_bytes
-from export.files import atomic_write, check_folder, unique_path, unit_slug
+from export.files import atomic_write, check_folder, unique_path, unique_stem, unit_slug
+from export.pdf_report import PdfRendition, build_pdf
 from export.xlsx_stats import xlsx_bytes
 from model.errors import UserError
 from model.outline import OutlineCatalog
@@ -18,6 +19,7 @@ from model.store import DraftStore
 class ExportResult:
     docx: Path
     xlsx: Path
+    pdf: Path | None = None  # BC-….pdf, the same base name as the DOCX
 
 
 def load_report_data(store: DraftStore, catalog: OutlineCatalog, report_id: int) -> ReportData:
@@ -37,16 +39,17 @@ def base_name(data: ReportData) -> str:
 
 @dataclass
 class Rendered:
-    """The two documents of a report, built once and written wherever needed."""
+    """The documents of a report, built once and written wherever needed."""
 
     docx: bytes
     xlsx: bytes
+    pdf: PdfRendition | None = None  # signed in place by export/pdf_sign for a signed export
 
 
 def render(data: ReportData, draft: bool) -> Rendered:
     if not draft:
         check_final(data)
-    return Rendered(docx_bytes(data, draft), xlsx_bytes(data))
+    return Rendered(docx_bytes(data, draft), xlsx_bytes(data), build_pdf(data, draft))
 
 
 def export_files(data: ReportData, out_dir: str | Path, draft: bool,
@@ -58,14 +61,21 @@ def export_files(data: ReportData, out_dir: str | Path, draft: bool,
     name = base_name(data)
     suffix = "-ban-nhap" if draft else ""
     docx_content, xlsx_content = rendered.docx, rendered.xlsx
-    docx_path = atomic_write(unique_path(folder, f"BC-{name}{suffix}.docx"),
-                             lambda fh: fh.write(docx_content))
+    # the PDF beside the DOCX under the same name: neither may exist yet
+    stem = unique_stem(folder, f"BC-{name}{suffix}", (".docx", ".pdf") if rendered.pdf else (".docx",))
+    docx_path = atomic_write(folder / f"{stem}.docx", lambda fh: fh.write(docx_content))
+    written = [docx_path]
     try:
+        pdf_path = None
+        if rendered.pdf is not None:
+            pdf_content = rendered.pdf.content
+            pdf_path = atomic_write(folder / f"{stem}.pdf", lambda fh: fh.write(pdf_content))
+            written.append(pdf_path)
         xlsx_path = atomic_write(unique_path(folder, f"BieuThongKe-{name}{suffix}.xlsx"),
                                  lambda fh: fh.write(xlsx_content))
     except UserError as exc:
-        raise UserError(exc.message + " " + remove_partial([docx_path])) from exc
-    return ExportResult(docx_path, xlsx_path)
+        raise UserError(exc.message + " " + remove_partial(written)) from exc
+    return ExportResult(docx_path, xlsx_path, pdf_path)
 
 
 def remove_partial(written: list[Path]) -> str:

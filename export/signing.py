@@ -186,18 +186,26 @@ def sign_detached(data: bytes, ident: SigningIdentity, now: dt.datetime | None =
     signs through the same Signer interface with a key on a USB token."""
     import asyncio
 
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    signer = pyhanko_signer(ident)
+    when = now or dt.datetime.now(dt.timezone.utc)
+    info = asyncio.run(signer.async_sign_general_data(
+        data, "sha256", detached=True, signed_attr_settings=PdfCMSSignedAttributes(signing_time=when)))
+    return info.dump()
+
+
+def pyhanko_signer(ident: SigningIdentity):
+    """The pyHanko Signer of the identity: one place for every signature
+    (the package's CMS and the PDF's PAdES) to get it from."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
+    from pyhanko.sign.signers.pdf_cms import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     der = ident.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption())
     cert = asn1_x509.Certificate.load(ident.cert.public_bytes(serialization.Encoding.DER))
     chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in ident.chain]
-    signer = SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der),
-                          cert_registry=SimpleCertificateStore.from_certs(chain))
-    when = now or dt.datetime.now(dt.timezone.utc)
-    info = asyncio.run(signer.async_sign_general_data(
-        data, "sha256", detached=True, signed_attr_settings=PdfCMSSignedAttributes(signing_time=when)))
-    return info.dump()
+    return SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der),
+                        cert_registry=SimpleCertificateStore.from_certs(chain))
