@@ -45,7 +45,7 @@ def build_parser():
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--outline", help="tệp đề cương (.toml) khác đề cương mặc định")
     sub.add_parser("list", help="liệt kê các báo cáo")
-    e = sub.add_parser("export", help="xuất báo cáo ra DOCX và XLSX")
+    e = sub.add_parser("export", help="xuất báo cáo ra DOCX, PDF và XLSX")
     e.add_argument("report_id", type=int)
     e.add_argument("--out", required=True, help="thư mục ghi tệp")
     e.add_argument("--draft", action="store_true", help="xuất bản nháp để góp ý")
@@ -216,7 +216,7 @@ def cmd_export(args, store, catalog) -> int:
         return 2
     if not args.sign:
         result = actions.write_export(actions.load(store, catalog, args.report_id), args.out, args.draft)
-        _print([result.docx, result.xlsx])
+        _print(result.paths())
         return 0
     # the passphrase (or PIN) and the content are checked before anything is written
     data = actions.prepare_signing(store, catalog, args.report_id)
@@ -232,7 +232,7 @@ def cmd_export(args, store, catalog) -> int:
     finally:
         ident.close()
     actions.commit_signing(store, args.report_id, result)
-    _print([result.files.docx, result.files.xlsx])
+    _print(result.files.paths())
     _print(result.lines()[1:], err=True)
     print(result.package.path)
     return 0

@@ -22,8 +22,8 @@ from docx.shared import RGBColor
 from export.style import STYLE
 from model.outline import Outline, Section
 from model.report_view import ReportView
-from model.report import (Identity, Missing, doc_number_line, missing_items, party_date,
-                          place_date_line, unit_in_sentence)
+from model.report import (Identity, Missing, appendix_note, doc_number_line, missing_items,
+                          missing_text_label, place_date_line, recipient_lines)
 from model.errors import UserError
 from model.text import clean, xml_safe
 from model.trust import key_text
@@ -326,8 +326,7 @@ def _section(doc, section: Section, data: ReportData, draft: bool) -> None:
         if clean(text).strip():
             _text_block(doc, text)
         elif draft:
-            label = "" if len(section.texts) == 1 else f" — {f.label[:80]}{'…' if len(f.label) > 80 else ''}"
-            _missing_mark(doc, STYLE["missing_text"] + label)
+            _missing_mark(doc, STYLE["missing_text"] + missing_text_label(section, f))
     if section.stats:
         _stats_table(doc, [(None, st) for st in section.stats], data.view, draft)
 
@@ -336,10 +335,7 @@ def _appendix(doc, data: ReportData, draft: bool) -> None:
     p = _para(doc, "")
     _run(p, "", STYLE["body_size"]).add_break(WD_BREAK.PAGE)
     _para(doc, "BIỂU THỐNG KÊ", size=STYLE["title_size"], bold=True, align="center")
-    ident = data.identity
-    date = party_date(ident.date) if ident.date else "ngày     tháng     năm     "
-    _para(doc, f"(Kèm theo Báo cáo số {doc_number_line(ident)[3:].strip()} {date} của {unit_in_sentence(ident.unit)})",
-          italic=True, align="center", after=STYLE["space_after"] * 2)
+    _para(doc, appendix_note(data.identity), italic=True, align="center", after=STYLE["space_after"] * 2)
     rows = []
     for section in data.outline.sections:
         if section.stats:
@@ -356,11 +352,8 @@ def _signature(doc, ident: Identity, fingerprint: str) -> None:
     left, right = table.rows[0].cells
     _cell_para(left, "Nơi nhận:", size=STYLE["recipients_title_size"], underline=True, align="left",
                first=True)
-    recipients = ident.recipients or []
-    for i, r in enumerate(recipients):
-        r = r.rstrip(" ,.;")
-        end = "." if i == len(recipients) - 1 else ","
-        _cell_para(left, f"- {r}{end}", size=STYLE["recipients_size"], align="left")
+    for line in recipient_lines(ident.recipients):
+        _cell_para(left, line, size=STYLE["recipients_size"], align="left")
     _cell_para(right, ident.on_behalf.upper(), size=STYLE["sign_size"], bold=True, first=True)
     _cell_para(right, ident.position.upper(), size=STYLE["sign_size"], bold=True)
     for _ in range(STYLE["sign_blank_lines"]):

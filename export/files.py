@@ -51,6 +51,17 @@ def unique_path(folder: Path, name: str) -> Path:
     return target
 
 
+def unique_stem(folder: Path, stem: str, extensions: tuple[str, ...]) -> str:
+    """stem, or stem-2, stem-3 … so that no folder/stem+ext exists for any of
+    the extensions: files that belong together keep one base name."""
+    stem = safe_name(stem)
+    candidate, n = stem, 2
+    while any((folder / f"{candidate}{ext}").exists() for ext in extensions):
+        candidate = f"{stem}-{n}"
+        n += 1
+    return candidate
+
+
 def describe_os_error(exc: OSError, target: Path) -> str:
     """What happened and what to do, in Vietnamese."""
     code = exc.errno

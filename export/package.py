@@ -32,7 +32,7 @@ INSTRUCTIONS = """HƯỚNG DẪN KIỂM TRA GÓI BÁO CÁO ĐÃ KÝ SỐ
 
 Gói này do phần mềm TongKet tạo ra. Bên trong có:
   - {docx}: báo cáo (Word);
-  - {xlsx}: biểu thống kê (Excel);
+{pdf_line}  - {xlsx}: biểu thống kê (Excel);
   - {data}: dữ liệu báo cáo để phần mềm cấp trên tổng hợp;
   - {manifest}: danh sách các tệp kèm mã băm SHA-256 và kích thước;
   - {signature}: chữ ký số (CMS/PKCS#7, dạng DER) của đơn vị trên tệp {manifest}.
@@ -100,28 +100,36 @@ def _digest(blob: bytes) -> dict:
     return {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
 
 
-def render_signed(data: ReportData, ident: SigningIdentity) -> Rendered:
-    """The final documents, with the signer's fingerprint printed in the DOCX."""
+def render_signed(data: ReportData, ident: SigningIdentity, now: dt.datetime | None = None) -> Rendered:
+    """The final documents, with the signer's fingerprint printed in the DOCX
+    and the PDF, and the PDF signed (PAdES) by the same identity."""
+    from export.pdf_sign import sign_rendition
+
     data.fingerprint = ident.key_id
-    return render(data, draft=False)
+    rendered = render(data, draft=False)
+    if rendered.pdf is not None:
+        sign_rendition(rendered.pdf, data, ident, now)
+    return rendered
 
 
 def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.datetime | None = None,
                         rendered: Rendered | None = None) -> tuple[bytes, dict, str]:
     """The package as bytes, its manifest and its file name (not yet unique)."""
-    rendered = rendered or render_signed(data, ident)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    rendered = rendered or render_signed(data, ident, now)
     name = base_name(data)
-    members: dict[str, bytes] = {
-        f"BC-{name}.docx": rendered.docx,
-        f"BieuThongKe-{name}.xlsx": rendered.xlsx,
-        DATA: json.dumps(report_json(data), ensure_ascii=False, indent=1).encode("utf-8"),
-    }
-    docx_name, xlsx_name = list(members)[:2]
+    names = rendered.names(name)  # every rendition, listed in the manifest like every file
+    members: dict[str, bytes] = {names[key]: rendered.content(key) for key in names}
+    members[DATA] = json.dumps(report_json(data), ensure_ascii=False, indent=1).encode("utf-8")
+    docx_name, xlsx_name = names["docx"], names["xlsx"]
+    pdf_line = ""
+    if "pdf" in names:
+        pdf_line = (f"  - {names['pdf']}: báo cáo (PDF) có chữ ký số PAdES của đơn vị, mở bằng "
+                    "Adobe Reader hoặc Foxit để xem chữ ký;\n")
     members[README] = INSTRUCTIONS.format(
-        docx=docx_name, xlsx=xlsx_name, data=DATA, manifest=MANIFEST, signature=SIGNATURE,
+        docx=docx_name, xlsx=xlsx_name, pdf_line=pdf_line, data=DATA, manifest=MANIFEST, signature=SIGNATURE,
         unit=data.identity.unit, subject=ident.subject, fingerprint=key_text(ident.key_id),
     ).replace("\n", "\r\n").encode("utf-8-sig")  # Notepad on old Windows
-    now = now or dt.datetime.now(dt.timezone.utc)
     manifest = {
         "format": PACKAGE_FORMAT,
         "format_version": PACKAGE_VERSION,
@@ -147,8 +155,8 @@ def build_package_bytes(data: ReportData, ident: SigningIdentity, now: dt.dateti
 
 
 def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path,
-                  rendered: Rendered | None = None) -> PackageResult:
-    blob, manifest, name = build_package_bytes(data, ident, rendered=rendered)
+                  rendered: Rendered | None = None, now: dt.datetime | None = None) -> PackageResult:
+    blob, manifest, name = build_package_bytes(data, ident, now=now, rendered=rendered)
     folder = check_folder(Path(out_dir))
     path = atomic_write(unique_path(folder, name), lambda fh: fh.write(blob))
     return PackageResult(path, manifest, ident.key_id)
@@ -156,7 +164,9 @@ def write_package(data: ReportData, ident: SigningIdentity, out_dir: str | Path,
 
 def export_signed(data: ReportData, ident: SigningIdentity, out_dir: str | Path
                   ) -> tuple[ExportResult, PackageResult]:
-    """The DOCX and XLSX beside the package, rendered once for both."""
-    rendered = render_signed(data, ident)
+    """The DOCX, the signed PDF and the XLSX beside the package, rendered
+    (and signed) once for both."""
+    now = dt.datetime.now(dt.timezone.utc)
+    rendered = render_signed(data, ident, now)
     files = export_files(data, out_dir, draft=False, rendered=rendered)
-    return files, write_package(data, ident, out_dir, rendered=rendered)
+    return files, write_package(data, ident, out_dir, rendered=rendered, now=now)

@@ -232,3 +232,10 @@ def sign_detached(data: bytes, ident: ReportSigner, now: dt.datetime | None = No
     info = asyncio.run(signer.async_sign_general_data(
         data, "sha256", detached=True, signed_attr_settings=PdfCMSSignedAttributes(signing_time=when)))
     return info.dump()
+
+
+def pyhanko_signer(ident):
+    """The pyHanko Signer of any ReportSigner (a .p12 identity or a USB
+    token): one place for every signature (the package's CMS and the PDF's
+    PAdES) to get it from."""
+    return ident.pyhanko_signer()

@@ -53,4 +53,11 @@ STYLE = {
     "missing_text": "[Chưa có nội dung]",
     "missing_number": "[Chưa có số liệu]",
     "fingerprint_size": Pt(9),
+    # the PDF rendition (export/pdf_report.py): what the DOCX leaves to Word
+    "single_line": 1.15,  # height of a "single" line in font sizes (Times New Roman)
+    "cell_pad_x": Pt(5.4),  # Word's default left and right cell margin (0.19 cm)
+    "rule_width": Pt(0.5),  # table borders
+    "draft_mark": "DỰ THẢO",  # on the first page of a draft, in a box at the top right
+    "draft_mark_size": Pt(14),
+    "stamp_size": Pt(9),  # text of the visible digital-signature stamp
 }

@@ -259,6 +259,19 @@ def _check_signature(manifest_bytes: bytes, signature: bytes):
     return status.intact, status.valid, signer, others, claimed
 
 
+def _check_pdfs(members: dict[str, bytes], files: dict, package_key: str) -> None:
+    """Each PDF in the package carries its own PAdES signature, intact, over
+    the whole file, by the key that signed the package (issue 13)."""
+    from export.pdf_sign import check_pdf
+
+    for name in sorted(n for n in files if n.lower().endswith(".pdf")):
+        check = check_pdf(members[name])
+        if check.problem:
+            raise _Refuse(BAD_SIGNATURE, f"{check.problem} (“{shown(name)}”)")
+        if check.key_id != package_key:
+            raise _Refuse(BAD_SIGNATURE, f"tệp “{shown(name)}” được ký bằng chữ ký số khác với chữ ký của gói")
+
+
 def verify_package(path: str | Path, anchors=None, now=None, crls=None) -> Verdict:
     """Check one received file.  Never raises for a bad file.  anchors: the
     receiver's CA certificates, crls: its offline revocation lists (default:
@@ -326,6 +339,7 @@ def verify_package(path: str | Path, anchors=None, now=None, crls=None) -> Verdi
             if not isinstance(meta, dict) or meta.get("size") != len(blob) or \
                     meta.get("sha256") != hashlib.sha256(blob).hexdigest():
                 raise _Refuse(TAMPERED, f"tệp “{shown(name)}” đã bị sửa sau khi ký")
+        _check_pdfs(members, files, verdict.key_id)
         try:
             data = json.loads(members[DATA].decode("utf-8"))
         except (KeyError, ValueError, UnicodeDecodeError, RecursionError) as exc:

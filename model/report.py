@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from model.numbers import parse_stat
-from model.outline import Outline, Section, StatField
+from model.outline import Outline, Section
 from model.text import day_text, clean_line
 
 POSITIONS = ("BÍ THƯ", "PHÓ BÍ THƯ")
@@ -208,3 +208,26 @@ def progress(outline: Outline, answers: dict[str, str]) -> tuple[int, int]:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# ------------------------------------------------ wording every rendition uses ---
+
+def missing_text_label(section: Section, text_field) -> str:
+    """What follows the 'no content yet' mark of an empty text: nothing when
+    the section has one text, else the text's label (cut at 80 characters)."""
+    if len(section.texts) == 1:
+        return ""
+    label = text_field.label
+    return f" — {label[:80]}{'…' if len(label) > 80 else ''}"
+
+
+def recipient_lines(recipients: list[str] | None) -> list[str]:
+    """'- Ban Dân vận Tỉnh ủy,' … '- Lưu VP.': a comma after each, a full stop last."""
+    items = [r.rstrip(" ,.;") for r in recipients or []]
+    return [f"- {r}{'.' if i == len(items) - 1 else ','}" for i, r in enumerate(items)]
+
+
+def appendix_note(ident: Identity) -> str:
+    """The line under 'BIỂU THỐNG KÊ' tying the appendix to its report."""
+    date = party_date(ident.date) if ident.date else "ngày     tháng     năm     "
+    return f"(Kèm theo Báo cáo số {doc_number_line(ident)[3:].strip()} {date} của {unit_in_sentence(ident.unit)})"

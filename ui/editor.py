@@ -154,6 +154,7 @@ class ReportEditor(QWidget):
                 page.draft_button.clicked.connect(lambda: self.export(draft=True))
                 page.final_button.clicked.connect(lambda: self.export(draft=False))
                 page.sign_button.clicked.connect(self.sign)
+                self._connect_pdf_buttons(page)
             else:
                 page = SectionPage(self.session, self.session.section(page_id), self._spelling())
                 page.text_edited.connect(self._text_edited)
@@ -297,6 +298,13 @@ class ReportEditor(QWidget):
         from ui.sign_actions import sign_and_export
 
         sign_and_export(self, self)
+
+    def _connect_pdf_buttons(self, page) -> None:
+        from ui import preview_window
+
+        page.preview_button.clicked.connect(lambda: preview_window.preview(self, self))
+        page.print_button.clicked.connect(lambda: preview_window.print_report(self, self))
+        page.pdf_button.clicked.connect(lambda: preview_window.open_report_pdf(self, self))
 
     def close_report(self) -> None:
         if self.save_now():

@@ -74,8 +74,8 @@ def export_report(parent, editor, draft: bool, done=None) -> None:
         done_busy(progress)
         log.info("exported report %s (draft=%s)", data.report_id, draft)
         kind = "bản nháp" if draft else "báo cáo"
-        if msgbox.ask(parent, f"Đã xuất {kind} vào thư mục {result.docx.parent}:\n"
-                              f"{result.docx.name}\n{result.xlsx.name}",
+        names = [p.name for p in (result.docx, result.pdf, result.xlsx) if p]
+        if msgbox.ask(parent, f"Đã xuất {kind} vào thư mục {result.docx.parent}:\n" + "\n".join(names),
                       yes="Mở thư mục", no="Đóng"):
             open_folder(result.docx.parent)
         if done:

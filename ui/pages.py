@@ -287,6 +287,18 @@ class ReviewPage(_ScrollPage):
         self.actions.addWidget(self.sign_button)
         self.actions.addStretch(1)
         self.body.addLayout(self.actions)
+        # the PDF: see the pages, print them, open them (ui/preview_window.py)
+        self.preview_button = QPushButton("Xem trước")
+        self.print_button = QPushButton("In báo cáo")
+        self.pdf_button = QPushButton("Mở tệp PDF")
+        self.preview_button.setToolTip("Xem các trang báo cáo đúng như khi in")
+        self.print_button.setToolTip("In báo cáo ra máy in")
+        self.pdf_button.setToolTip("Mở báo cáo dạng PDF bằng chương trình đọc PDF của máy")
+        self.pdf_actions = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            self.pdf_actions.addWidget(button)
+        self.pdf_actions.addStretch(1)
+        self.body.addLayout(self.pdf_actions)
 
     def refresh(self) -> None:
         missing = self.session.missing()

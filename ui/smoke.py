@@ -99,7 +99,7 @@ def run_smoke_test(log_path: str | None = None) -> int:
         assert not missing, f"còn thiếu {len(missing)} mục"
         state["pages"] = pages
 
-    @step("xuất báo cáo DOCX và XLSX")
+    @step("xuất báo cáo DOCX, PDF và XLSX")
     def _():
         from export.report_export import export_files, load_report_data
 
@@ -107,7 +107,20 @@ def run_smoke_test(log_path: str | None = None) -> int:
         data = load_report_data(w.store, w.catalog, state["rid"])
         result = export_files(data, tmp / "xuat", draft=False)
         assert result.docx.stat().st_size > 10000 and result.xlsx.stat().st_size > 3000
+        assert result.pdf.stat().st_size > 20000
         state["data"] = data
+        state["pdf"] = result.pdf
+
+    @step("xem trước và in PDF")
+    def _():
+        from PySide6.QtPrintSupport import QPrinter  # noqa: F401 - bundled for "In báo cáo"
+
+        from export.pdf_fonts import fonts
+        from ui.preview_window import page_count, raster_pages
+
+        pdf = state["pdf"].read_bytes()
+        assert page_count(pdf) > 3 and raster_pages(pdf, 30, 0, 0)[0][0] > 200
+        assert fonts().covered and "Việt" == fonts().showable("Việt")
 
     @step("ký số, đóng gói và kiểm tra gói")
     def _():

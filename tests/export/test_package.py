@@ -56,7 +56,8 @@ def test_package_contents_and_manifest(package, sample_data):
     assert package.name == "GoiBaoCao-TongKet-NQ25-XaHoaAn-2023-07-15-r0.zip"
     assert set(m) == {MANIFEST, SIGNATURE, DATA, "HUONG-DAN-KIEM-TRA.txt",
                       "BC-TongKet-NQ25-XaHoaAn-2023-07-15.docx",
-                      "BieuThongKe-TongKet-NQ25-XaHoaAn-2023-07-15.xlsx"}
+                      "BieuThongKe-TongKet-NQ25-XaHoaAn-2023-07-15.xlsx",
+                      "BC-TongKet-NQ25-XaHoaAn-2023-07-15.pdf"}
     manifest = json.loads(m[MANIFEST])
     assert manifest["format"] == "tongket-package" and manifest["unit"] == "ĐẢNG ỦY XÃ HÒA AN"
     assert manifest["outline"] == {"id": "nq25-kl43-dan-van", "version": 1}

@@ -65,14 +65,16 @@ def _ident(cn="Đảng ủy xã Hòa An", key=None, **kw):
 
 @pytest.fixture(scope="module")
 def base_members(tmp_path_factory):
-    """One genuine package's members, rendered once; forgeries re-sign them."""
+    """One genuine package's members, rendered once; forgeries re-sign them
+    (without the PDF, which carries the genuine key's own PAdES signature:
+    test_package.py checks that a PDF by another key is refused)."""
     outline = default_outline()
     ident, answers = make_sample(outline, "Xã Hòa An", "Đắk Lắk", 3)
     ident.date = dt.date(2023, 7, 15)
     data = ReportData(outline=outline, identity=ident, answers=answers, uuid="bao-cao-hoa-an", revision=1)
     blob, _m, _n = build_package_bytes(data, _ident())
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist()}
+        return {i.filename: zf.read(i) for i in zf.infolist() if not i.filename.endswith(".pdf")}
 
 
 def forge(members, ident, folder: Path, name: str, *, unit=None, edit=None, manifest_edit=None,

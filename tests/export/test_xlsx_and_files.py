@@ -105,7 +105,8 @@ def test_cli_export(tmp_path):
                          text=True, env=env)
     assert out.returncode == 0, out.stderr
     paths = [Path(p) for p in out.stdout.split()]
-    assert [p.suffix for p in paths] == [".docx", ".xlsx"] and all(p.exists() for p in paths)
+    assert [p.suffix for p in paths] == [".docx", ".pdf", ".xlsx"] and all(p.exists() for p in paths)
+    assert paths[0].stem == paths[1].stem  # the PDF has the DOCX's name
     missing = subprocess.run(main + ["export", "99", "--out", str(tmp_path / "o")], capture_output=True,
                              text=True, env=env)
     assert missing.returncode == 1 and "Không tìm thấy báo cáo" in missing.stderr
