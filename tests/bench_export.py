@@ -42,6 +42,9 @@ def timed(fn, runs):
 
 
 def main():
+    from export.docx_report import docx_bytes
+    from export.xlsx_stats import xlsx_bytes
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=9)
     runs = ap.parse_args().runs
@@ -79,6 +82,8 @@ def main():
     signed()  # pyHanko's imports
     rows = [
         (f"bare python-docx, same text ({chars:,} chars)", *timed(bare, runs)),
+        ("TongKet DOCX + XLSX rendered, full sample  [target 300]",
+         *timed(lambda: (docx_bytes(data, False), xlsx_bytes(data)), runs)),
         ("TongKet DOCX + PDF + XLSX files, full sample", *timed(full, runs)),
         (f"TongKet DOCX + PDF + XLSX files, every section 10x ({chars * 10:,} chars)", *timed(lambda: full(long_data), runs)),
         ("PDF, full sample, first in the process (fonts read)", *first_pdf),
