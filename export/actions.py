@@ -118,15 +118,26 @@ class VerifyResult:
         return [v.line() for v in self.verdicts]
 
 
+def decide(store: DraftStore, verdicts: list, trust_new: bool = False) -> list:
+    """The receiver's trust decisions on verified files (main thread): the
+    trust list, the keys a CA vouches for, and the keys already received (a
+    second key for a unit is a conflict)."""
+    from export.receive import decide_trust, known_keys
+    from model.receiving import ReceivingStore
+    from model.trust import TrustList
+
+    decide_trust(TrustList(store.db), verdicts, trust_new=trust_new, known=known_keys(ReceivingStore(store)))
+    return verdicts
+
+
 def verify(store: DraftStore, paths, trust_new: bool = False, require_trusted: bool = False,
            anchors=None) -> VerifyResult:
     """anchors: root certificates to check chains against (default: the
     receiver's, in the data folder)."""
-    from export.receive import decide_trust, verify_files
-    from model.trust import TrustList
+    from export.receive import verify_files
 
     verdicts = verify_files(paths, anchors)
-    decide_trust(TrustList(store.db), verdicts, trust_new=trust_new)
+    decide(store, verdicts, trust_new)
     ok = all(v.code == "valid" or (v.code == "unknown_signer" and not require_trusted) for v in verdicts)
     return VerifyResult(verdicts, ok)
 
@@ -169,7 +180,7 @@ def consolidate(store: DraftStore, outline: Outline, out_dir):
     from model.receiving import ReceivingStore
 
     rs = ReceivingStore(store)
-    if not rs.current_ids(outline):
+    if not rs.counted_ids(outline):
         raise UserError("Không có báo cáo hợp lệ nào để tổng hợp.")
     return run(rs, outline, out_dir)
 

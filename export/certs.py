@@ -189,6 +189,41 @@ def _forged_parent(cert, candidates) -> bool:
     return bool(parents) and not any(_issued_by(cert, p) for p in parents)
 
 
+def _listed_in(cert, crls):
+    """The revocation date when a CRL (already checked as signed by the
+    issuer when it was imported) lists this certificate; else None."""
+    for crl in crls:
+        try:
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+        except Exception:  # noqa: BLE001 - an odd CRL is not a listing
+            entry = None
+        if entry is not None:
+            return entry.revocation_date_utc
+    return None
+
+
+# what a signing certificate may be for: ESS/document signing, not TLS or encryption only
+_SIGNING_EKU = {"1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.2", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5",
+                "1.3.6.1.5.5.7.3.36", "2.5.29.37.0"}
+
+
+def _usage_problem(cert) -> str | None:
+    """A certificate a CA issued for another use (a web server, encryption)."""
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not (ku.digital_signature or ku.content_commitment):
+            return "chứng thư số này không được cấp để ký (chỉ dùng để mã hóa hoặc trao đổi khóa)"
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        if not any(oid.dotted_string in _SIGNING_EKU for oid in eku):
+            return "chứng thư số này được cấp cho việc khác (ví dụ máy chủ web), không phải để ký văn bản"
+    except x509.ExtensionNotFound:
+        pass
+    return None
+
+
 def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
     """Path building and validation to the receiver's roots by
     pyhanko-certvalidator, at the claimed signing time, offline."""
@@ -238,6 +273,11 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
             path = run(require_crl=False)
             revocation = ("danh sách thu hồi chứng thư (CRL) trên máy không dùng được cho chứng thư này "
                           "(đã cũ hoặc không khớp); chưa kiểm tra được chứng thư có bị thu hồi hay không")
+        # The signing time is the sender's claim: a certificate listed in any
+        # CRL of its issuer that we hold is refused, whatever moment it claims.
+        listed = _listed_in(cert, leaf_crls)
+        if listed is not None:
+            raise cv.RevokedError(f"revoked on {listed}")
     except cv.RevokedError:
         check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên máy)")
         return
@@ -268,6 +308,10 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
             return
     root = x509.load_der_x509_certificate(path.trust_anchor.authority.certificate.dump()) \
         if getattr(path.trust_anchor.authority, "certificate", None) is not None else None
+    usage = _usage_problem(cert)
+    if usage:
+        check.refuse("broken", usage)
+        return
     check.anchored = True
     check.issuer = name_text(cert.issuer)
     check.revocation = revocation

@@ -144,13 +144,16 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
 
     rejected = wb.create_sheet("Tệp không tổng hợp")
     _append(rejected, [_cell(rejected, h, True) for h in ("Tệp", "Đơn vị", "Kết quả kiểm tra", "Chi tiết")])
+    counted = set(rs.counted_ids(outline).values())
     current = set(rs.current_ids(outline).values())
     for r in rs.rows():
-        if r["id"] in current:
+        if r["id"] in counted:
             continue
         st = states[r["id"]]
         reason = r["details"]
-        if st.counts:
+        if r["id"] in current:
+            reason = "đơn vị không có trong danh sách đơn vị phải nộp"
+        elif st.counts:
             reason = "đã có báo cáo mới hơn của đơn vị (theo ngày báo cáo và lần ký)"
         elif st.state not in ("rejected", "recheck") and \
                 (r["outline_id"], r["outline_version"]) != (outline.id, outline.version):

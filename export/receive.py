@@ -61,42 +61,60 @@ def verify_files(paths, anchors=None) -> list[Verdict]:
     return [_verify(p, anchors) for p in expand(paths)]
 
 
+@dataclass
+class KnownKeys:
+    """Keys already received, by unit key: those a CA vouches for (anchored,
+    they speak for the unit like a trusted key) and the others."""
+
+    anchored: dict[str, set[str]]
+    others: dict[str, set[str]]
+
+
+def known_keys(rs: ReceivingStore | None) -> KnownKeys:
+    known = KnownKeys({}, {})
+    if rs is None:
+        return known
+    for r in rs.rows():
+        if r["verdict"] == INTACT:
+            bucket = known.anchored if r["anchored"] else known.others
+            bucket.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+    return known
+
+
 def decide_trust(trust_list: TrustList, verdicts: list[Verdict], trust_new: bool = False,
-                 received_keys: dict[str, set[str]] | None = None) -> list[str]:
-    """Give every intact verdict its trust state, from the trust list and
-    every key claiming the same unit (in this batch and, when given, already
-    received).  trust_new: trust a unit's key first, but only when exactly
-    one key claims the unit and none is trusted yet.  Returns the units
+                 known: KnownKeys | None = None) -> list[str]:
+    """Give every intact verdict its trust state, from the trust list, the
+    keys a CA vouches for and every key claiming the same unit (in this batch
+    and already received).  trust_new: trust a unit's key first, but only
+    when exactly one key claims the unit, none is trusted or vouched for yet,
+    and the package names its unit in its certificate.  Returns the units
     trusted now."""
-    received_keys = received_keys or {}
-    intact = [v for v in verdicts if v.intact and not v.anchored]
-    batch = [(v.unit, v.key_id) for v in intact]
-    for v in intact:
-        batch += [(v.unit, kid) for kid in received_keys.get(unit_key(v.unit), ())]
+    known = known or KnownKeys({}, {})
+    anchored = {k: set(v) for k, v in known.anchored.items()}
+    seen = {k: set(v) for k, v in known.others.items()}
+    for v in verdicts:
+        if v.intact:
+            bucket = anchored if v.anchored else seen
+            bucket.setdefault(unit_key(v.unit), set()).add(v.key_id)
+
+    def trusted_for(unit: str) -> set[str]:
+        return trust_list.keys_for(unit) | anchored.get(unit_key(unit), set())
+
     trusted_now = []
     if trust_new:
-        first = keys_to_trust_first(batch, trust_list.keys_for)
-        for v in intact:
+        candidates = [v for v in verdicts if v.intact and not v.anchored and v.names_unit]
+        batch = [(v.unit, kid) for v in candidates for kid in seen.get(unit_key(v.unit), set())]
+        first = keys_to_trust_first(batch, trusted_for)
+        for v in candidates:
             k = unit_key(v.unit)
             if first.get(k) == v.key_id:
                 trust_list.add(v.unit, v.key_id, v.short_id, v.subject, now_iso())
                 trusted_now.append(v.unit)
                 first.pop(k)
-    seen: dict[str, set[str]] = {}
-    for unit, kid in batch:
-        seen.setdefault(unit_key(unit), set()).add(kid)
     for v in verdicts:
         if v.intact:
-            apply_trust(v, trust_list.keys_for(v.unit), seen.get(unit_key(v.unit), set()))
+            apply_trust(v, trusted_for(v.unit), seen.get(unit_key(v.unit), set()))
     return trusted_now
-
-
-def _received_keys(rs: ReceivingStore) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for r in rs.rows():
-        if r["verdict"] == INTACT and not r["anchored"]:
-            out.setdefault(r["unit_key"], set()).add(r["fingerprint"])
-    return out
 
 
 def import_packages(rs: ReceivingStore, paths, outline: Outline, trust_new: bool = False,
@@ -106,9 +124,11 @@ def import_packages(rs: ReceivingStore, paths, outline: Outline, trust_new: bool
     for n, path in enumerate(files, start=1):
         if progress:
             progress(n, len(files))
-        verdicts.append(_verify(path, anchors))
+        v = _verify(path, anchors)
+        _check_outline(v, outline)  # before any trust decision: a refused file never plants trust
+        verdicts.append(v)
     if trust_new:
-        decide_trust(rs.trust, verdicts, trust_new=True, received_keys=_received_keys(rs))
+        decide_trust(rs.trust, verdicts, trust_new=True, known=known_keys(rs))
     stored: list[tuple[Verdict, int | None, ImportOutcome | None]] = []
     for v in verdicts:
         try:
@@ -121,18 +141,21 @@ def import_packages(rs: ReceivingStore, paths, outline: Outline, trust_new: bool
     return [done or _outcome(v, states[rid], outline) for v, rid, done in stored]
 
 
-def _store_one(rs: ReceivingStore, v: Verdict, outline: Outline):
-    """(verdict, stored row id, outcome already known)."""
-    name = shown(v.path.name)
-    if v.package_sha256 and (seen := rs.known(v.package_sha256)):
-        return v, None, ImportOutcome(name, "duplicate", "Trùng với tệp đã nhận", seen["unit"],
-                                      [f"đã nhận trước đây: {seen['file_name']}"])
+def _check_outline(v: Verdict, outline: Outline) -> None:
     if v.intact and (v.outline_id, v.outline_version) == (outline.id, outline.version):
         try:
             check_against_outline(v.data, outline)
         except DataProblem as exc:
             v.code, v.data = BAD_DATA, None
             v.details.append(exc.reason)
+
+
+def _store_one(rs: ReceivingStore, v: Verdict, outline: Outline):
+    """(verdict, stored row id, outcome already known)."""
+    name = shown(v.path.name)
+    if v.package_sha256 and (seen := rs.known(v.package_sha256)):
+        return v, None, ImportOutcome(name, "duplicate", "Trùng với tệp đã nhận", seen["unit"],
+                                      [f"đã nhận trước đây: {seen['file_name']}"])
     if not v.package_sha256:
         return v, None, ImportOutcome(name, "rejected", v.label, shown(v.unit), list(v.details))
     code = INTACT if v.intact else v.code

@@ -26,7 +26,7 @@ from export.signing import cert_unit, subject_text
 from model import trust
 from model.package_data import DataProblem, check_revision, check_shape
 from model.text import shown
-from model.unit_identity import cert_names_unit, unit_name_problem
+from model.unit_identity import cert_names_unit, same_unit, unit_name_problem
 
 log = logging.getLogger("tongket")
 
@@ -83,7 +83,8 @@ class Verdict:
     unit: str = ""
     subject: str = ""
     key_id: str = ""  # SHA-256 of the signer's public key, hex
-    anchored: bool = False  # the certificate chains to a root the receiver trusts
+    anchored: bool = False  # the certificate chains to a root the receiver trusts and names the unit
+    names_unit: bool = False  # the certificate's name is the unit's (a key may be trusted first only then)
     issuer: str = ""  # the certification authority that issued it (when anchored)
     holder: str = ""  # the common name the certificate was issued to
     signed_at: str = ""  # a claim of the sender's laptop clock
@@ -319,11 +320,14 @@ def verify_package(path: str | Path, anchors=None, now=None, crls=None) -> Verdi
         names_unit = cert_names_unit(cert_unit(cert), verdict.unit)
         if self_signed and not names_unit:
             raise _Refuse(BAD_SIGNATURE, f"chữ ký là của “{shown(verdict.subject)}”, không phải của đơn vị báo cáo")
-        verdict.anchored = check.anchored and names_unit
+        verdict.names_unit = names_unit
+        # a CA vouches only for the name it wrote, in full (a name cut to the
+        # certificate's limit could be another unit's that starts the same)
+        verdict.anchored = check.anchored and same_unit(cert_unit(cert), verdict.unit)
         verdict.issuer = check.issuer if verdict.anchored else ""
-        if check.anchored and not names_unit:
-            verdict.details.append(f"chứng thư cấp cho “{shown(verdict.subject)}”, không ghi tên đơn vị "
-                                   "báo cáo; cần người nhận xác nhận")
+        if not self_signed and not verdict.anchored and not same_unit(cert_unit(cert), verdict.unit):
+            verdict.details.append(f"chứng thư cấp cho “{shown(verdict.subject)}”, không ghi đúng tên đơn vị "
+                                   "báo cáo; chỉ người nhận mới xác nhận được chữ ký này")
         files = manifest.get("files")
         if not isinstance(files, dict):
             raise _Refuse(NOT_PACKAGE, "manifest.json thiếu danh mục tệp")

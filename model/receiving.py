@@ -130,15 +130,33 @@ class ReceivingStore:
 
     def current_ids(self, outline: Outline) -> dict[str, int]:
         """unit_key -> id of the package that counts for that unit: usable
-        (trusted, or the only key seen and not yet confirmed), same outline,
-        and the latest by the report's own date and revision.  A replayed
-        older report received later never replaces a newer one."""
-        best: dict[str, PackageState] = {}
+        (trusted, or the only key seen and not yet confirmed), same outline;
+        of one report its highest revision (whatever date a revision says),
+        and of a unit's several reports the latest by the report's own date.
+        A replayed older package received later never replaces a newer one."""
+        latest_revision: dict[tuple, PackageState] = {}
+        report_of = {r["id"]: r["report_id"] for r in self.rows()}
         for st in self.states(outline).values():
-            if st.counts and (st.unit_key not in best or st.order[:2] > best[st.unit_key].order[:2]
-                              or (st.order[:2] == best[st.unit_key].order[:2] and st.id > best[st.unit_key].id)):
-                best[st.unit_key] = st
-        return {k: st.id for k, st in best.items()}
+            if not st.counts:
+                continue
+            key = (st.unit_key, report_of.get(st.id, ""))
+            best = latest_revision.get(key)
+            if best is None or (st.order[1], st.id) > (best.order[1], best.id):
+                latest_revision[key] = st
+        per_unit: dict[str, PackageState] = {}
+        for st in latest_revision.values():
+            best = per_unit.get(st.unit_key)
+            if best is None or st.order > best.order:
+                per_unit[st.unit_key] = st
+        return {k: st.id for k, st in per_unit.items()}
+
+    def counted_ids(self, outline: Outline) -> dict[str, int]:
+        """current_ids limited to the units that must report, once a list of
+        them is set: a unit outside the list (a look-alike name among them)
+        is shown on the board but never added up."""
+        current = self.current_ids(outline)
+        expected = {k for k, _u in self.expected()}
+        return {k: v for k, v in current.items() if k in expected} if expected else current
 
     def data(self, received_id: int) -> dict:
         row = self.db.execute("SELECT data_json FROM received WHERE id = ?", [received_id]).fetchone()
@@ -227,8 +245,8 @@ class ReceivingStore:
                 st = states[current[key]]
                 status = STATUS_OK if st.state == TRUSTED else STATUS_UNCONFIRMED
                 verdict = st.label
-                late = [r for r in rows if states[r["id"]].counts and states[r["id"]].order[:2] < st.order[:2]
-                        and r["id"] > st.id]
+                # received after the one that counts, and still not counting: older by our rules
+                late = [r for r in rows if states[r["id"]].counts and r["id"] > st.id]
                 if late:
                     notes.append(f"đã nhận {len(late)} báo cáo cũ hơn sau báo cáo đang dùng (không thay thế)")
             elif any(states[r["id"]].state == CONFLICT for r in rows):
@@ -237,6 +255,8 @@ class ReceivingStore:
                 status, verdict = STATUS_BAD, states[rows[-1]["id"]].label
             else:
                 status, verdict = STATUS_MISSING, ""
+            if names and key not in names and key in current:
+                notes.append("ngoài danh sách đơn vị phải nộp: không đưa vào tổng hợp")
             if any(states[r["id"]].state == MISMATCH for r in rows) and status != STATUS_BAD:
                 notes.append("có gói ký bằng chữ ký số khác chữ ký đã tin cậy (đã từ chối)")
             lines.append({"unit_key": key, "unit": name, "status": status, "verdict": verdict,
@@ -251,7 +271,7 @@ class ReceivingStore:
 
     def unconfirmed_units(self, outline: Outline) -> list[str]:
         states = self.states(outline)
-        return [self.unit_of(rid) for rid in self.current_ids(outline).values()
+        return [self.unit_of(rid) for rid in self.counted_ids(outline).values()
                 if states[rid].state == UNCONFIRMED]
 
 
@@ -311,7 +331,7 @@ class Totals:
 
 def iterate_current(rs: ReceivingStore, outline: Outline) -> Iterator[tuple[int, str]]:
     """(received id, unit) of the counting packages, in unit order."""
-    current = rs.current_ids(outline)
+    current = rs.counted_ids(outline)
     order = {k: i for i, (k, _u) in enumerate(rs.expected())}
     for key in sorted(current, key=lambda k: (order.get(k, len(order)), k)):
         yield current[key], rs.unit_of(current[key])

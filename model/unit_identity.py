@@ -109,12 +109,38 @@ def unit_name_problem(name: str) -> str | None:
         name.encode("utf-8")
     except UnicodeEncodeError:
         return "tên đơn vị chứa ký tự hỏng"
-    for ch in unicodedata.normalize("NFD", name):
-        if ch in "\t\n\r":
-            continue
+    for word in name.split():
+        problem = _word_problem(word)
+        if problem:
+            return problem
+    return None
+
+
+_MARK_BASES = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}  # â ê ô, ă, ơ ư
+_VOWELS = "aeiouy"
+
+
+def _word_problem(word: str) -> str | None:
+    """A mark only where Vietnamese writes one: vowel marks on their vowels,
+    at most one tone mark in a syllable, every mark on a vowel."""
+    base = ""
+    marks_here = 0
+    tones = 0
+    for ch in unicodedata.normalize("NFD", word):
         if not _allowed(ch):
             return (f"tên đơn vị chứa {_describe(ch)}, không phải chữ tiếng Việt; "
                     "có thể là tên giả mạo trông giống tên thật")
+        if unicodedata.combining(ch):
+            marks_here += 1
+            tones += ch in _TONES
+            fits = base.lower() in _VOWELS and (ch in _TONES or base.lower() in _MARK_BASES.get(ch, ""))
+            if not fits or marks_here > 2 or tones > 1:
+                return (f"tên đơn vị có dấu đặt sai chỗ (U+{ord(ch):04X} trên “{base or ' '}”), không phải "
+                        "cách viết tiếng Việt; có thể là tên giả mạo trông giống tên thật")
+        else:
+            base, marks_here = ch, 0
+            if not ch.isalpha():
+                tones = 0  # '-', '/' … start another syllable
     return None
 
 
@@ -141,8 +167,14 @@ def truncate_utf8(text: str, limit: int) -> str:
 
 
 def cert_names_unit(cert_name: str, unit: str) -> bool:
-    """Does a certificate's common name name this unit?  The name may have
-    been cut to the certificate's limit when the certificate was made."""
+    """Does a certificate's common name name this unit?  When the unit's
+    name is longer than a certificate can hold, the name cut exactly as
+    TongKet cuts it also counts (never a shorter unit's name that the longer
+    one merely starts with)."""
     if same_unit(cert_name, unit):
         return True
-    return bool(cert_name) and unit_key(cert_name) == unit_key(cert_common_name(unit))
+    from model.report import unit_in_sentence
+
+    cut = cert_common_name(unit)
+    was_cut = cut != unicodedata.normalize("NFC", unit_in_sentence(unit))
+    return was_cut and bool(cert_name) and unit_key(cert_name) == unit_key(cut)

@@ -29,13 +29,11 @@ def verify_all(paths):
 
 
 def apply_trust_list(store, verdicts):
-    """On the main thread: the receiver's trust list decides, by the same
-    rule as the CLI (export/receive.decide_trust)."""
-    from export.receive import decide_trust
-    from model.trust import TrustList
+    """On the main thread: the receiver's trust decisions, by the same rule
+    as the CLI (export/actions.decide)."""
+    from export import actions
 
-    decide_trust(TrustList(store.db), verdicts)
-    return verdicts
+    return actions.decide(store, verdicts)
 
 
 class VerifyWindow(QDialog):

@@ -156,7 +156,7 @@ def test_certificate_of_another_unit(tmp_path, monkeypatch, ca, data_dir, sample
         tok.close()
     v = apply_trust(verify_package(pkg, anchors=[ca.root], crls=[]), set())
     assert not v.anchored and v.code != VALID
-    assert "không ghi tên đơn vị báo cáo" in v.line()
+    assert "không ghi đúng tên đơn vị báo cáo" in v.line()
 
 
 def test_chain_missing_its_intermediate(tmp_path, monkeypatch, ca, data_dir, sample_data):

@@ -564,3 +564,111 @@ def test_random_data_never_crashes_nor_moves_other_units(tmp_path_factory, path,
 
 GOOD = _ident("Xã Ea Tu")
 RANDOM = _ident()
+
+
+# ------------------------------------------------ found by an attacker's review ---
+
+def test_verify_trust_new_sees_the_keys_already_received(base_members, rs, inbox, tmp_path):
+    """The genuine package is received (not yet confirmed); a forgery with a
+    later date is then checked with verify --trust-new: a conflict, no trust."""
+    from export import actions
+
+    outline = default_outline()
+    import_packages(rs, [forge(base_members, _ident(), inbox, "that.zip")], outline)
+    fake = forge(base_members, _ident(), tmp_path, "gia.zip",
+                 edit=lambda d: (d["identity"].update(date="2023-07-30"), _set_stat("dan_so", 999_999)(d)))
+    result = actions.verify(rs.store, [fake], trust_new=True)
+    assert result.verdicts[0].code == V.CONFLICT and TrustList(rs.db).entries() == []
+
+
+def test_trust_new_never_trusts_a_second_key_beside_a_ca_vouched_one(base_members, rs, inbox, tmp_path):
+    ca_key = _key()
+    ca = _cert(ca_key, "CA thử", ca=True)
+    key = _key()
+    real = _cert(key, "Đảng ủy xã Hòa An", issuer_key=ca_key, issuer_name=ca.subject)
+    outline = default_outline()
+    good = forge(base_members, SigningIdentity(key, real, [ca]), inbox, "a.zip")
+    import_packages(rs, [good], outline, anchors=[ca])
+    assert rs.board(outline)[0]["status"] == STATUS_OK
+    fake = forge(base_members, _ident(), inbox, "b.zip",
+                 edit=lambda d: (d["identity"].update(date="2023-07-30"), _set_stat("dan_so", 999_999)(d)))
+    outcome = import_packages(rs, [fake], outline, trust_new=True, anchors=[ca])[0]
+    assert outcome.status == "rejected" and TrustList(rs.db).entries() == []
+    assert rs.stats_of(next(iter(rs.current_ids(outline).values())))["dan_so"]["value"] != 999_999
+
+
+def test_a_ca_certificate_never_speaks_for_a_longer_name_that_starts_like_it(base_members, tmp_path):
+    from model.unit_identity import cert_names_unit
+
+    assert not cert_names_unit("Xã Hòa An", "Xã Hòa An Tây")  # a name that fits is never cut
+    short = "Chi bộ Trường Trung học phổ thông chuyên Nguyễn Du"
+    ca_key = _key()
+    ca = _cert(ca_key, "CA thử", ca=True)
+    key = _key()
+    cert = _cert(key, short, issuer_key=ca_key, issuer_name=ca.subject)
+    pkg = forge(base_members, SigningIdentity(key, cert, [ca]), tmp_path, "a.zip", unit=short + " Tây")
+    v = V.verify_package(pkg, anchors=[ca])
+    assert v.intact and not v.anchored  # the CA wrote the shorter name: it vouches for that one only
+
+
+def test_a_corrected_date_keeps_the_newer_revision(base_members, rs, inbox):
+    outline = default_outline()
+    ident = _ident()
+    rev2 = forge(base_members, ident, inbox, "r2.zip", edit=lambda d: (
+        d.update(revision=2), d["identity"].update(date="2023-07-15"), _set_stat("dan_so", 2222)(d)))
+    rev1 = forge(base_members, ident, inbox, "r1.zip", edit=lambda d: (
+        d.update(revision=1), d["identity"].update(date="2023-07-25"), _set_stat("dan_so", 1111)(d)))
+    import_packages(rs, [rev2], outline, trust_new=True)
+    import_packages(rs, [rev1], outline)
+    assert rs.stats_of(next(iter(rs.current_ids(outline).values())))["dan_so"]["value"] == 2222
+    assert "cũ hơn" in " ".join(rs.board(outline)[0]["notes"])
+
+
+def test_a_refused_package_never_plants_trust(base_members, rs, inbox):
+    outline = default_outline()
+    bad = forge(base_members, _ident(), inbox, "a.zip",
+                edit=lambda d: d["statistics"].update(chi_tieu_la={"value": 1, "raw": "1"}))
+    outcome = import_packages(rs, [bad], outline, trust_new=True)[0]
+    assert outcome.status == "rejected" and TrustList(rs.db).entries() == []
+
+
+def test_a_certificate_naming_another_unit_is_never_trusted_first(base_members, rs, inbox):
+    ca_key = _key()
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA không rõ")])
+    key = _key()
+    cert = _cert(key, "Đảng ủy xã Ea Tu", issuer_key=ca_key, issuer_name=ca_name)
+    pkg = forge(base_members, SigningIdentity(key, cert, []), inbox, "a.zip")
+    outcome = import_packages(rs, [pkg], default_outline(), trust_new=True, anchors=[])[0]
+    assert outcome.status == "unconfirmed" and TrustList(rs.db).entries() == []
+
+
+def test_a_key_usage_for_tls_only_is_refused(base_members, tmp_path):
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    ca_key = _key()
+    ca = _cert(ca_key, "CA thử", ca=True)
+    key = _key()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Đảng ủy xã Hòa An")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(ca.subject).public_key(key.public_key())
+            .serial_number(7).not_valid_before(NOW - dt.timedelta(days=1))
+            .not_valid_after(NOW + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    v = V.verify_package(forge(base_members, SigningIdentity(key, cert, [ca]), tmp_path, "a.zip"), anchors=[ca])
+    assert v.code == V.CERT_BROKEN and "không phải để ký" in v.line()
+
+
+def test_a_mark_on_a_consonant_is_a_look_alike_and_units_outside_the_list_never_count(
+        base_members, rs, inbox, tmp_path):
+    outline = default_outline()
+    assert unit_name_problem("Xã Hòa An\u0323") and unit_name_problem("Xã Hòa A\u031bn")
+    rs.set_expected(["Xã Hòa An", "Xã Ea Tu"])
+    forge(base_members, _ident(), inbox, "a.zip")
+    # a unit not on the list (any name that slips past the name check) is shown, never added up
+    forge(base_members, _ident("Xã Không Có Tên"), inbox, "b.zip", unit="Xã Không Có Tên",
+          edit=_set_stat("dan_so", 1_500_000))
+    import_packages(rs, [inbox], outline, trust_new=True)
+    result = consolidate(rs, outline, tmp_path / "th")
+    assert result.units == 1 and result.totals["dan_so"] < 1_500_000
+    line = next(b for b in rs.board(outline) if not b["expected"])
+    assert "không đưa vào tổng hợp" in " ".join(line["notes"])

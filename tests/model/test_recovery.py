@@ -339,3 +339,27 @@ def test_bad_outline_file_is_skipped_by_name(data_dir, content):
     catalog = OutlineCatalog()
     assert catalog.default().key in catalog.outlines
     assert len(catalog.errors) == 1 and "hong.toml" in catalog.errors[0]
+
+
+def test_a_restored_file_blocks_no_genuine_package_and_plants_no_unit(store, outline, tmp_path, clock):
+    """A backup carrying a 'tampered' row with the genuine package's hash and
+    a look-alike expected unit: after the restore the genuine file can be
+    received again and the look-alike is gone."""
+    from model.receiving import ReceivingStore
+
+    create_sample(store, outline, "Xã Hòa An", "Đắk Lắk", 1)
+    rs = ReceivingStore(store)
+    rs.add(package_sha256="ab" * 32, file_name="x" * 40000, verdict="tampered", verdict_label="Hợp lệ",
+           details=[], unit="Xã Hòa An", subject="", fingerprint="", report_id="r", revision=1,
+           outline_id=outline.id, outline_version=outline.version, signed_at="", data=None)
+    store.db.execute("INSERT INTO expected_units (unit_key, unit, position) VALUES ('gia', 'Xã Hòa \u0430n', 9)")
+    planted = backup.export_backup(store.db.conn, tmp_path)
+    store.close()
+    result = backup.restore(planted)
+    assert result.recheck == 1
+    s = DraftStore(paths.database_path())
+    rs = ReceivingStore(s)
+    assert rs.known("ab" * 32) is None  # the genuine file is welcome again
+    assert [u for _k, u in rs.expected()] == []
+    assert len(rs.rows()[0]["file_name"]) <= 255
+    s.close()
