@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.errors import UserError
@@ -23,6 +23,15 @@ SCHEMA_VERSION = 1
 MAX_OUTLINE_BYTES = 2 * 1024 * 1024
 
 STAT_TYPES = {"integer": "số nguyên", "decimal": "số thập phân", "percent": "tỷ lệ %"}
+# How a statistic adds up at the upper level (key "aggregate" of a statistic):
+AGGREGATES = {
+    "sum": "cộng",  # counts and amounts (the default for whole and decimal numbers)
+    "rate": "tính lại tỷ lệ",  # a rate: from its numerator and denominator, never an average of rates
+    "max": "lấy số lớn nhất",
+    "min": "lấy số nhỏ nhất",
+    "none": "không cộng",  # left for the upper level to enter
+}
+UPPER_LEVEL_MAX = 1e12  # bound of an added-up statistic in an upper level's own report
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -49,8 +58,15 @@ class StatField:
     max: float
     required: bool = True
     not_more_than: str | None = None
-    weight: str | None = None
+    weight: str | None = None  # older name of denominator
+    aggregate: str = "sum"  # a key of AGGREGATES
+    numerator: str | None = None  # rate: the statistic counted (optional)
+    denominator: str | None = None  # rate: the statistic it is a share of
     kind: str = "stat"
+
+    @property
+    def adds_up(self) -> bool:
+        return self.aggregate != "none"
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,16 @@ class Outline:
             if f.id == field_id:
                 return f
         raise KeyError(field_id)
+
+    def for_upper_level(self) -> "Outline":
+        """The same outline for an upper level's own report: a statistic added
+        up from many units is not held to the bound of one unit (a province
+        has more villages than a commune may have)."""
+        def relax(st: StatField) -> StatField:
+            return replace(st, max=max(st.max, UPPER_LEVEL_MAX)) if st.aggregate == "sum" else st
+
+        return replace(self, sections=tuple(replace(s, stats=tuple(relax(st) for st in s.stats))
+                                            for s in self.sections))
 
     def section_of(self, field_id: str) -> Section:
         for s, f in self.all_fields():
@@ -336,6 +362,13 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
                 raise c.fail(fwhere, "“min” lớn hơn “max”.")
             if kind == "percent" and (lo < 0 or hi > 100):
                 raise c.fail(fwhere, "tỷ lệ phải nằm trong khoảng 0 đến 100.")
+            weight = c.text(t, "weight", fwhere, required=False) or None
+            denominator = c.text(t, "denominator", fwhere, required=False) or weight
+            default_rule = ("rate" if denominator else "none") if kind == "percent" else "sum"
+            aggregate = c.text(t, "aggregate", fwhere, required=False) or default_rule
+            if aggregate not in AGGREGATES:
+                raise c.fail(fwhere, "“aggregate” phải là \"sum\" (cộng), \"rate\" (tính lại tỷ lệ), "
+                                     "\"max\" (lớn nhất), \"min\" (nhỏ nhất) hoặc \"none\" (không cộng).")
             stat = StatField(
                 id=fid,
                 label=c.text(t, "label", fwhere),
@@ -345,7 +378,10 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
                 max=hi,
                 required=c.boolean(t, "required", fwhere, True),
                 not_more_than=c.text(t, "not_more_than", fwhere, required=False) or None,
-                weight=c.text(t, "weight", fwhere, required=False) or None,
+                weight=weight,
+                aggregate=aggregate,
+                numerator=c.text(t, "numerator", fwhere, required=False) or None,
+                denominator=denominator,
             )
             stats.append(stat)
             stats_by_id[fid] = stat
@@ -363,7 +399,7 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
         raise c.fail(head, "đề cương không có mục nào để soạn (thiếu [[sections.texts]] hoặc [[sections.stats]]).")
     for s in sections:
         for st in s.stats:
-            for ref_key in ("not_more_than", "weight"):
+            for ref_key in ("not_more_than", "weight", "numerator", "denominator"):
                 ref = getattr(st, ref_key)
                 if ref is None:
                     continue
@@ -376,6 +412,7 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
             if st.weight and st.type != "percent":
                 raise c.fail(f"chỉ tiêu “{st.id}” của mục “{s.id}”",
                              "chỉ chỉ tiêu tỷ lệ (percent) mới có “weight”.")
+            _check_aggregate(c, s, st, stats_by_id)
 
     short = c.text(data, "short_name", head)
     return Outline(
@@ -392,6 +429,31 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
         sections=tuple(sections),
         source=filename,
     )
+
+
+def _check_aggregate(c: _Checker, s: Section, st: StatField, stats_by_id: dict[str, StatField]) -> None:
+    """The rule by which a statistic adds up, and the statistics it names."""
+    where = f"chỉ tiêu “{st.id}” của mục “{s.id}”"
+    if st.type == "percent" and st.aggregate == "sum":
+        raise c.fail(where, "không được cộng các tỷ lệ; dùng aggregate = \"rate\" với “denominator”, "
+                            "hoặc \"none\".")
+    if st.aggregate == "rate":
+        if st.type != "percent":
+            raise c.fail(where, "chỉ chỉ tiêu tỷ lệ (percent) mới dùng aggregate = \"rate\".")
+        if not st.denominator:
+            raise c.fail(where, "aggregate = \"rate\" cần “denominator”: chỉ tiêu làm mẫu số.")
+        for key in ("numerator", "denominator"):
+            ref = getattr(st, key)
+            if ref is None:
+                continue
+            other = stats_by_id[ref]
+            if other.type == "percent" or other.aggregate != "sum":
+                raise c.fail(where, f"“{key}” phải trỏ vào một chỉ tiêu được cộng (sum), "
+                                    f"không phải “{ref}”.")
+        if st.numerator and st.numerator == st.denominator:
+            raise c.fail(where, "“numerator” và “denominator” phải là hai chỉ tiêu khác nhau.")
+    elif st.numerator or (st.denominator and st.denominator != st.weight):
+        raise c.fail(where, "“numerator”, “denominator” chỉ dùng với aggregate = \"rate\".")
 
 
 def outlines_dir() -> Path:

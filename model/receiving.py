@@ -273,13 +273,17 @@ def stat_value(stats: dict, stat_id: str) -> float | None:
 
 
 class Totals:
-    """Sums for counts and amounts; for a percentage, the rate recomputed
-    from its weight (sum of p×w / sum of w), never an average of rates."""
+    """Each statistic added up by its outline rule (StatField.aggregate):
+    sum; rate recomputed from its numerator and denominator (Σnum / Σden, or
+    Σ(rate × den) / Σden when the outline names no numerator), never an
+    average of rates; max; min; none (never filled: the upper level enters
+    it).  units_behind(st): how many units the figure comes from."""
 
     def __init__(self, outline: Outline):
         self.stats: list[StatField] = [st for _s, st in outline.stat_fields()]
         self.sums = {st.id: 0.0 for st in self.stats}
         self.counts = {st.id: 0 for st in self.stats}
+        self.extremes: dict[str, float] = {}
         self.weighted = {st.id: 0.0 for st in self.stats}
         self.weights = {st.id: 0.0 for st in self.stats}
         self.units = 0
@@ -288,24 +292,40 @@ class Totals:
         self.units += 1
         for st in self.stats:
             v = stat_value(stats, st.id)
-            if v is None:
-                continue
-            self.counts[st.id] += 1
-            if st.type == "percent":
-                w = stat_value(stats, st.weight) if st.weight else None
-                if w is not None:
+            if st.aggregate == "rate":
+                w = stat_value(stats, st.denominator)
+                if st.numerator:
+                    v = stat_value(stats, st.numerator)
+                    if v is None or w is None:
+                        continue
+                    self.weighted[st.id] += v * 100.0
+                elif v is None or w is None:
+                    continue
+                else:
                     self.weighted[st.id] += v * w
-                    self.weights[st.id] += w
-            else:
+                self.weights[st.id] += w
+            elif v is None:
+                continue
+            elif st.aggregate == "sum":
                 self.sums[st.id] += v
+            elif st.aggregate == "max":
+                self.extremes[st.id] = max(self.extremes.get(st.id, v), v)
+            elif st.aggregate == "min":
+                self.extremes[st.id] = min(self.extremes.get(st.id, v), v)
+            self.counts[st.id] += 1
+
+    def units_behind(self, st: StatField) -> int:
+        return self.counts[st.id]
 
     def total(self, st: StatField) -> float | None:
-        if self.counts[st.id] == 0:
+        if self.counts[st.id] == 0 or st.aggregate == "none":
             return None
-        if st.type == "percent":
+        if st.aggregate == "rate":
             if not self.weights[st.id]:
                 return None
             return round(self.weighted[st.id] / self.weights[st.id], 2)
+        if st.aggregate in ("max", "min"):
+            return self.extremes[st.id]
         return self.sums[st.id]
 
 
