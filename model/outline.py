@@ -31,6 +31,14 @@ AGGREGATES = {
     "min": "lấy số nhỏ nhất",
     "none": "không cộng",  # left for the upper level to enter
 }
+# Kinds of units that report to an upper level (expected list, deadlines).
+UNIT_KINDS = {
+    "co_so": "đảng bộ xã, phường",
+    "ban_can_su": "ban cán sự đảng",
+    "dang_doan": "đảng đoàn",
+    "ban_dang": "ban đảng",
+    "co_quan": "cơ quan, đơn vị",
+}
 UPPER_LEVEL_MAX = 1e12  # bound of an added-up statistic in an upper level's own report
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
@@ -99,10 +107,15 @@ class Section:
 @dataclass(frozen=True)
 class Defaults:
     deadline: dt.date | None = None
+    upper_deadline: dt.date | None = None  # the upper level's own report (e.g. the province's)
     doc_code: str = "BC/ĐU"
     on_behalf: str = "T/M ĐẢNG ỦY"
     position: str = "BÍ THƯ"
     recipients: tuple[str, ...] = ()
+    deadlines: dict = field(default_factory=dict)  # unit kind -> its own deadline
+
+    def deadline_for(self, kind: str) -> dt.date | None:
+        return self.deadlines.get(kind, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -305,15 +318,26 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
     defaults_table = data.get("defaults", {})
     if not isinstance(defaults_table, dict):
         raise c.fail("khối [defaults]", "phải là một khối [defaults].")
-    deadline = defaults_table.get("deadline")
-    if deadline is not None and not isinstance(deadline, dt.date):
-        raise c.fail("khối [defaults]", "“deadline” phải là ngày dạng 2023-07-20.")
+    def day(key: str) -> dt.date | None:
+        value = defaults_table.get(key)
+        if value is not None and not isinstance(value, dt.date):
+            raise c.fail("khối [defaults]", f"“{key}” phải là ngày dạng 2023-07-20.")
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    deadline = day("deadline")
+    upper_deadline = day("upper_deadline")
+    deadlines = defaults_table.get("deadlines", {})
+    if not isinstance(deadlines, dict) or not all(
+            k in UNIT_KINDS and isinstance(v, dt.date) for k, v in deadlines.items()):
+        raise c.fail("khối [defaults.deadlines]", "mỗi dòng phải là một loại đơn vị ("
+                     + ", ".join(UNIT_KINDS) + ") và một ngày dạng 2023-08-01.")
     recipients = defaults_table.get("recipients", [])
     if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
         raise c.fail("khối [defaults]", "“recipients” phải là danh sách chuỗi chữ.")
     defaults = Defaults(
-        deadline=deadline if isinstance(deadline, dt.date) and not isinstance(deadline, dt.datetime)
-        else (deadline.date() if isinstance(deadline, dt.datetime) else None),
+        deadline=deadline,
+        upper_deadline=upper_deadline,
+        deadlines={k: (v.date() if isinstance(v, dt.datetime) else v) for k, v in deadlines.items()},
         doc_code=c.text(defaults_table, "doc_code", "khối [defaults]", required=False, default="BC/ĐU"),
         on_behalf=c.text(defaults_table, "on_behalf", "khối [defaults]", required=False, default="T/M ĐẢNG ỦY"),
         position=c.text(defaults_table, "position", "khối [defaults]", required=False, default="BÍ THƯ"),
@@ -522,6 +546,12 @@ class OutlineCatalog:
                 "vào thư mục “outlines” trong thư mục dữ liệu của TongKet."
             )
         return self.outlines[key]
+
+    def for_report(self, report) -> Outline:
+        """The outline a stored report is written and checked against: an
+        upper level's own report holds added-up figures (Outline.for_upper_level)."""
+        outline = self.get(report.outline_id, report.outline_version)
+        return outline.for_upper_level() if getattr(report, "upper_level", False) else outline
 
     def install(self, path: str | Path) -> Outline:
         """Check an outline file and copy it into the data folder."""

@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
 
         try:
             report = self.store.get_report(report_id)
-            outline = self.catalog.get(report.outline_id, report.outline_version)
+            outline = self.catalog.for_report(report)
             session = ReportSession(self.store, outline, report_id)
         except UserError as exc:
             msgbox.error(self, exc.message)
