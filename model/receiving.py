@@ -8,8 +8,10 @@ grow with the number of reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -17,7 +19,7 @@ from typing import Iterator
 from model.outline import Outline, StatField
 from model.report import unit_in_sentence
 from model.store import DraftStore, now_iso
-from model.text import clean_line, shown
+from model.text import clean_line, day_text, shown
 from model.trust import CONFLICT, LABELS, MISMATCH, TRUSTED, UNCONFIRMED, TrustList, state_of
 from model.unit_identity import unit_key
 
@@ -182,33 +184,61 @@ class ReceivingStore:
 
     # ----------------------------------------------------- expected units ---
     def set_expected(self, names: list[str]) -> list[str]:
-        """Store the units that must report.  Returns the names refused (a
-        look-alike or control character in them), which are not stored."""
+        """Store the units that must report: one a line, as 'Xã Hòa An' or
+        'Ban cán sự đảng UBND tỉnh | 01/8/2023' (a deadline of its own).
+        Returns the lines refused (a look-alike or control character in the
+        name, a deadline that is no date), which are not stored."""
         from model.unit_identity import unit_name_problem
 
         seen, refused = {}, []
-        for name in names:
+        for line in names:
+            name, _, when = clean_line(line).partition("|")
             name = clean_line(name)
             if not name:
                 continue
-            if unit_name_problem(name):
-                refused.append(shown(name))
+            deadline = parse_day(when) if when.strip() else None
+            if unit_name_problem(name) or (when.strip() and deadline is None):
+                refused.append(shown(clean_line(line)))
                 continue
-            seen.setdefault(unit_key(name), name)
+            seen.setdefault(unit_key(name), (name, deadline))
         with self.db.atomic():
             self.db.execute("DELETE FROM expected_units")
-            for pos, (key, name) in enumerate(seen.items()):
-                self.db.execute("INSERT INTO expected_units (unit_key, unit, position) VALUES (?, ?, ?)",
-                                [key, name, pos])
+            for pos, (key, (name, deadline)) in enumerate(seen.items()):
+                self.db.execute("INSERT INTO expected_units (unit_key, unit, position, kind, deadline) "
+                                "VALUES (?, ?, ?, ?, ?)",
+                                [key, name, pos, unit_kind(name), deadline.isoformat() if deadline else None])
         return refused
 
     def expected(self) -> list[tuple[str, str]]:
         return [(k, u) for k, u in self.db.execute(
             "SELECT unit_key, unit FROM expected_units ORDER BY position")]
 
+    def expected_lines(self) -> list[str]:
+        """The list as the clerk typed it (deadlines of their own after '|')."""
+        out = []
+        for unit, deadline in self.db.execute("SELECT unit, deadline FROM expected_units ORDER BY position"):
+            day = parse_day(deadline or "")
+            out.append(f"{unit} | {day_text(day)}" if day else unit)
+        return out
+
+    def deadlines(self, outline: Outline) -> dict[str, tuple[str, dt.date | None]]:
+        """unit_key -> (kind, deadline): its own, or the outline's for its kind."""
+        out = {}
+        for key, unit, kind, deadline in self.db.execute(
+                "SELECT unit_key, unit, kind, deadline FROM expected_units ORDER BY position"):
+            kind = kind or unit_kind(unit)
+            out[key] = (kind, parse_day(deadline or "") or outline.defaults.deadline_for(kind))
+        return out
+
     # ------------------------------------------------------------ board ---
-    def board(self, outline: Outline) -> list[dict]:
-        """One line per unit: expected ones first, then units not expected."""
+    def _received_at(self, received_id: int) -> str:
+        row = self.db.execute("SELECT received_at FROM received WHERE id = ?", [received_id]).fetchone()
+        return row[0] if row and row[0] else ""
+
+    def board(self, outline: Outline, today: dt.date | None = None) -> list[dict]:
+        """One line per unit: expected ones first, then units not expected;
+        each with its kind, its deadline and whether it is late (received
+        after it, or still missing past it; the laptop's date, information only)."""
         states = self.states(outline)
         current = self.current_ids(outline)
         received: dict[str, list[dict]] = {}
@@ -219,10 +249,20 @@ class ReceivingStore:
         expected = self.expected()
         keys = [k for k, _u in expected]
         names = dict(expected)
+        deadlines = self.deadlines(outline)
+        today = today or dt.date.today()
         for key in keys + sorted(k for k in received if k not in names):
             rows = received.get(key, [])
             name = names.get(key) or (unit_in_sentence(rows[-1]["unit"]) if rows else key)
             notes = []
+            kind, deadline = deadlines.get(key, (unit_kind(name), outline.defaults.deadline_for(unit_kind(name))))
+            late = ""
+            if deadline and key in current:
+                got = parse_day(self._received_at(current[key])[:10])
+                if got and got > deadline:
+                    late = f"nộp muộn {(got - deadline).days} ngày"
+            elif deadline and today > deadline:
+                late = f"quá hạn {(today - deadline).days} ngày"
             if key in current:
                 st = states[current[key]]
                 status = STATUS_OK if st.state == TRUSTED else STATUS_UNCONFIRMED
@@ -240,6 +280,7 @@ class ReceivingStore:
             if any(states[r["id"]].state == MISMATCH for r in rows) and status != STATUS_BAD:
                 notes.append("có gói ký bằng chữ ký số khác chữ ký đã tin cậy (đã từ chối)")
             lines.append({"unit_key": key, "unit": name, "status": status, "verdict": verdict,
+                          "kind": kind, "deadline": deadline, "late": late,
                           "expected": key in names, "packages": len(rows),
                           "current_id": current.get(key), "notes": notes,
                           "confirmable": [r["id"] for r in rows if states[r["id"]].state in (UNCONFIRMED, CONFLICT)]})
@@ -253,6 +294,35 @@ class ReceivingStore:
         states = self.states(outline)
         return [self.unit_of(rid) for rid in self.current_ids(outline).values()
                 if states[rid].state == UNCONFIRMED]
+
+
+# ---------------------------------------------------------- units, days ---
+
+_KIND_WORDS = (("ban cán sự đảng", "ban_can_su"), ("đảng đoàn", "dang_doan"), ("ban ", "ban_dang"),
+               ("văn phòng tỉnh ủy", "ban_dang"), ("xã ", "co_so"), ("phường ", "co_so"),
+               ("thị trấn ", "co_so"), ("đặc khu ", "co_so"), ("đảng ủy xã", "co_so"),
+               ("đảng ủy phường", "co_so"), ("đảng ủy đặc khu", "co_so"))
+
+
+def unit_kind(name: str) -> str:
+    """The kind of a unit (model.outline.UNIT_KINDS) from its name as written."""
+    low = clean_line(name).lower() + " "
+    for words, kind in _KIND_WORDS:
+        if low.startswith(words):
+            return kind
+    return "co_quan"
+
+
+def parse_day(text: str) -> dt.date | None:
+    """'01/8/2023', '1/8/2023', '2023-08-01' -> a date; anything else None."""
+    text = clean_line(text)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        return dt.date(int(m[3]), int(m[2]), int(m[1])) if m else None
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------- arithmetic ---

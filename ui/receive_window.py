@@ -27,7 +27,8 @@ from ui.worker import run_in_thread
 log = logging.getLogger("tongket")
 STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_UNCONFIRMED: "#e65100", STATUS_CONFLICT: "#e65100",
                  STATUS_BAD: "#b00020", STATUS_MISSING: "#757575"}
-COLUMNS = ["TT", "Đơn vị", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
+COLUMNS = ["TT", "Đơn vị", "Hạn nộp", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
+STATUS_COLUMN = 3
 
 
 class ExpectedUnitsDialog(QDialog):
@@ -38,8 +39,11 @@ class ExpectedUnitsDialog(QDialog):
         self.setWindowTitle("Danh sách đơn vị phải nộp")
         self.resize(560, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Chọn tỉnh để lấy danh sách xã, phường (sau sắp xếp từ 01/7/2025), "
-                                "hoặc gõ, dán danh sách (mỗi dòng một đơn vị):"))
+        hint = QLabel("Chọn tỉnh để lấy danh sách xã, phường (sau sắp xếp từ 01/7/2025), hoặc gõ, dán "
+                      "danh sách (mỗi dòng một đơn vị). Đơn vị có hạn nộp riêng (ban cán sự đảng, đảng đoàn, "
+                      "ban đảng, cơ quan): ghi hạn sau dấu |, ví dụ “Đảng đoàn HĐND tỉnh | 01/8/2023”.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         row = QHBoxLayout()
         self.province = QComboBox()
         self.province.setEditable(False)
@@ -244,16 +248,21 @@ class ReceiveWindow(QDialog):
             self.table.insertRow(row)
             name = line["unit"] + ("" if line["expected"] else " (ngoài danh sách)")
             verdict = "; ".join([line["verdict"], *line["notes"]]) if line["verdict"] else ""
-            cells = [str(i), shown(name), line["status"], verdict, str(line["packages"])]
+            deadline = short_date(line["deadline"]) + (f" ({line['late']})" if line["late"] else "")
+            cells = [str(i), shown(name), deadline, line["status"], verdict, str(line["packages"])]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col == 2:
+                if col == STATUS_COLUMN:
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line["status"]])))
+                if col == 2 and line["late"]:
+                    item.setForeground(QBrush(QColor("#b00020")))
                 self.table.setItem(row, col, item)
         counts = {s: sum(1 for b in self.board_lines if b["status"] == s) for s in STATUSES}
         deadline = short_date(outline.defaults.deadline) or "chưa đặt"
         expected = sum(1 for b in self.board_lines if b["expected"])
+        late = sum(1 for b in self.board_lines if b["late"])
         self.summary.setText(f"Hạn nộp: {deadline}. Đơn vị phải nộp: {expected}. "
+                             + (f"Nộp muộn, quá hạn: {late}. " if late else "")
                              + "; ".join(f"{s}: {counts[s]}" for s in STATUSES if counts[s] or s != STATUS_CONFLICT)
                              + ".")
         self._update_buttons()
@@ -319,7 +328,7 @@ class ReceiveWindow(QDialog):
 
     # ----------------------------------------------------------- actions ---
     def _edit_units(self) -> None:
-        names = ask_expected_units(self, [u for _k, u in self.rs.expected()])
+        names = ask_expected_units(self, self.rs.expected_lines())
         if names is not None:
             refused = self.rs.set_expected(names)
             self.refresh()
