@@ -38,12 +38,25 @@ def new_report(store: DraftStore, catalog: OutlineCatalog, unit: str, province: 
     from model.derive import identity_for, new_from_report, stored_source
 
     outline = outline_for(catalog, outline_key)
-    ident = identity_for(outline, unit, province)
+    if from_report is not None and not unit.strip():
+        ident = carried_identity(store, outline, from_report)  # the same unit, another year
+    else:
+        ident = identity_for(outline, unit, province)
     if from_report is None:
         rid = store.create_report(outline, ident)
         return rid, [f"Đã tạo báo cáo mới số {rid}."]
     copied = new_from_report(store, outline, stored_source(store, from_report), ident)
     return copied.report_id, copied.lines()
+
+
+def carried_identity(store: DraftStore, outline: Outline, report_id: int):
+    """The identity of an existing report for a new one: same unit, signer
+    and recipients; today's date, no number yet, this outline's deadline."""
+    import datetime as dt
+    from dataclasses import replace
+
+    ident = store.get_report(report_id).identity
+    return replace(ident, date=dt.date.today(), doc_number="", deadline=outline.defaults.deadline)
 
 
 def new_from_received_report(store: DraftStore, catalog: OutlineCatalog, received_id: int, unit: str,

@@ -256,13 +256,13 @@ class ReceivingStore:
             name = names.get(key) or (unit_in_sentence(rows[-1]["unit"]) if rows else key)
             notes = []
             kind, deadline = deadlines.get(key, (unit_kind(name), outline.defaults.deadline_for(unit_kind(name))))
-            late = ""
+            overdue = ""
             if deadline and key in current:
                 got = parse_day(self._received_at(current[key])[:10])
                 if got and got > deadline:
-                    late = f"nộp muộn {(got - deadline).days} ngày"
+                    overdue = f"nộp muộn {(got - deadline).days} ngày"
             elif deadline and today > deadline:
-                late = f"quá hạn {(today - deadline).days} ngày"
+                overdue = f"quá hạn {(today - deadline).days} ngày"
             if key in current:
                 st = states[current[key]]
                 status = STATUS_OK if st.state == TRUSTED else STATUS_UNCONFIRMED
@@ -280,7 +280,7 @@ class ReceivingStore:
             if any(states[r["id"]].state == MISMATCH for r in rows) and status != STATUS_BAD:
                 notes.append("có gói ký bằng chữ ký số khác chữ ký đã tin cậy (đã từ chối)")
             lines.append({"unit_key": key, "unit": name, "status": status, "verdict": verdict,
-                          "kind": kind, "deadline": deadline, "late": late,
+                          "kind": kind, "deadline": deadline, "late": overdue,
                           "expected": key in names, "packages": len(rows),
                           "current_id": current.get(key), "notes": notes,
                           "confirmable": [r["id"] for r in rows if states[r["id"]].state in (UNCONFIRMED, CONFLICT)]})

@@ -199,6 +199,8 @@ class ReceiveWindow(QDialog):
         self.trust_list_button = QPushButton("Danh sách tin cậy…")
         self.anchors_button = QPushButton("Chứng thư gốc tin cậy…")
         self.consolidate_button = QPushButton("Tổng hợp")
+        self.own_report_button = QPushButton("Tạo báo cáo của cấp mình từ các báo cáo đã nhận…")
+        self.own_report_button.clicked.connect(self.create_own_report)
         self.close_button = QPushButton("Đóng")
         self.files_button.clicked.connect(self._choose_files)
         self.folder_button.clicked.connect(self._choose_folder)
@@ -222,6 +224,7 @@ class ReceiveWindow(QDialog):
         for b in (self.view_button, self.trust_button):
             row2.addWidget(b)
         row2.addStretch(1)
+        row2.addWidget(self.own_report_button)
         row2.addWidget(self.consolidate_button)
         row2.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -277,6 +280,7 @@ class ReceiveWindow(QDialog):
         self.view_button.setEnabled(has)
         self.trust_button.setEnabled(bool(line and line["confirmable"]))
         self.consolidate_button.setEnabled(any(b["current_id"] for b in self.board_lines))
+        self.own_report_button.setEnabled(self.consolidate_button.isEnabled() and self.parent() is not None)
 
     # ------------------------------------------------------------ import ---
     def dragEnterEvent(self, event) -> None:
@@ -387,6 +391,11 @@ class ReceiveWindow(QDialog):
 
         show_anchors(self)
         self.refresh()
+
+    def create_own_report(self):
+        from ui.derive_actions import create_own_report
+
+        return create_own_report(self, self.parent())
 
     def consolidate(self, done=None) -> None:
         unconfirmed = self.rs.unconfirmed_units(self.outline)
