@@ -3,6 +3,8 @@
     python main.py [--data-dir D]                       start the GUI
     python main.py --data-dir D sample [--unit U] [--province P] [--seed N]
     python main.py --data-dir D list
+    python main.py --data-dir D new --unit U --province P [--outline ID] [--from REPORT_ID]
+    python main.py --data-dir D new-from-received --unit U [--level tinh] [--province P] [--outline ID]
     python main.py --data-dir D export REPORT_ID --out DIR [--draft]
     python main.py --data-dir D export REPORT_ID --out DIR --sign --passphrase-file F
     python main.py --data-dir D export REPORT_ID --out DIR --sign --pkcs11-module DRIVER --pin-file F
@@ -45,6 +47,17 @@ def build_parser():
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--outline", help="tệp đề cương (.toml) khác đề cương mặc định")
     sub.add_parser("list", help="liệt kê các báo cáo")
+    n = sub.add_parser("new", help="tạo báo cáo mới (trống, hoặc từ một báo cáo có sẵn); in số báo cáo")
+    n.add_argument("--unit", required=True, help="đơn vị báo cáo, ví dụ “Xã Hòa An”, “Tỉnh ủy Đắk Lắk”")
+    n.add_argument("--province", default="", help="tỉnh (dòng cấp trên ĐẢNG BỘ TỈNH …)")
+    n.add_argument("--outline", help="mã đề cương, dạng id@phiên-bản (mặc định: đề cương kèm theo)")
+    n.add_argument("--from", dest="from_report", type=int, help="số của báo cáo có sẵn để chép nội dung")
+    nr = sub.add_parser("new-from-received",
+                        help="tạo báo cáo của cấp mình từ các báo cáo đã nhận; in số báo cáo")
+    nr.add_argument("--unit", required=True, help="đơn vị báo cáo, ví dụ “Tỉnh ủy Đắk Lắk”")
+    nr.add_argument("--level", default="tinh", choices=["tinh", "xa"], help="cấp của đơn vị (mặc định: tinh)")
+    nr.add_argument("--province", default="", help="tỉnh (địa danh; cấp trên với cấp xã)")
+    nr.add_argument("--outline", help="mã đề cương đã nhận, dạng id@phiên-bản")
     e = sub.add_parser("export", help="xuất báo cáo ra DOCX, PDF và XLSX")
     e.add_argument("report_id", type=int)
     e.add_argument("--out", required=True, help="thư mục ghi tệp")
@@ -208,6 +221,24 @@ def cmd_list(args, store, catalog) -> int:
     return 0
 
 
+def cmd_new(args, store, catalog) -> int:
+    from export import actions
+
+    rid, lines = actions.new_report(store, catalog, args.unit, args.province, args.outline, args.from_report)
+    _print(lines, err=True)
+    print(rid)
+    return 0
+
+
+def cmd_new_from_received(args, store, catalog) -> int:
+    from export import actions
+
+    rid, lines = actions.new_from_received(store, catalog, args.unit, args.level, args.province, args.outline)
+    _print(lines, err=True)
+    print(rid)
+    return 0
+
+
 def cmd_export(args, store, catalog) -> int:
     from export import actions
 
@@ -283,7 +314,8 @@ def cmd_trust(args, store, catalog) -> int:
     return 0
 
 
-COMMANDS = {"sample": cmd_sample, "list": cmd_list, "export": cmd_export, "verify": cmd_verify,
+COMMANDS = {"sample": cmd_sample, "list": cmd_list, "new": cmd_new, "new-from-received": cmd_new_from_received,
+            "export": cmd_export, "verify": cmd_verify,
             "consolidate": cmd_consolidate, "trust": cmd_trust}
 
 

@@ -30,6 +30,64 @@ def create_sample(store: DraftStore, catalog: OutlineCatalog, unit: str, provinc
     return make(store, outline, unit, province, seed)
 
 
+def new_report(store: DraftStore, catalog: OutlineCatalog, unit: str, province: str,
+               outline_key: str | None = None, from_report: int | None = None):
+    """'Tạo báo cáo mới' (empty), or 'Tạo báo cáo mới từ báo cáo có sẵn'
+    (from_report: texts and figures copied by id, every section marked for
+    review).  Returns (report id, lines to tell)."""
+    from model.derive import identity_for, new_from_report, stored_source
+
+    outline = outline_for(catalog, outline_key)
+    if from_report is not None and not unit.strip():
+        ident = carried_identity(store, outline, from_report)  # the same unit, another year
+    else:
+        ident = identity_for(outline, unit, province)
+    if from_report is None:
+        rid = store.create_report(outline, ident)
+        return rid, [f"Đã tạo báo cáo mới số {rid}."]
+    copied = new_from_report(store, outline, stored_source(store, from_report), ident)
+    return copied.report_id, copied.lines()
+
+
+def carried_identity(store: DraftStore, outline: Outline, report_id: int):
+    """The identity of an existing report for a new one: same unit, signer
+    and recipients; today's date, no number yet, this outline's deadline."""
+    import datetime as dt
+    from dataclasses import replace
+
+    ident = store.get_report(report_id).identity
+    return replace(ident, date=dt.date.today(), doc_number="", deadline=outline.defaults.deadline)
+
+
+def new_from_received_report(store: DraftStore, catalog: OutlineCatalog, received_id: int, unit: str,
+                             province: str = "", outline_key: str | None = None):
+    """A new report started from a received one (a neighbour's, a unit's)."""
+    from model.derive import identity_for, new_from_report, received_source
+    from model.receiving import ReceivingStore
+
+    outline = outline_for(catalog, outline_key)
+    rs = ReceivingStore(store)
+    info = rs.package_info(received_id)
+    try:
+        theirs = catalog.get(info.get("outline_id") or "", info.get("outline_version") or 0)
+    except UserError:
+        theirs = None
+    copied = new_from_report(store, outline, received_source(rs, theirs, received_id),
+                             identity_for(outline, unit, province))
+    return copied.report_id, copied.lines()
+
+
+def new_from_received(store: DraftStore, catalog: OutlineCatalog, unit: str, level: str = "tinh",
+                      province: str = "", outline_key: str | None = None):
+    """'Tạo báo cáo của cấp mình từ các báo cáo đã nhận': (report id, lines)."""
+    from model.derive import LEVELS, new_from_received as make
+
+    if level not in LEVELS:
+        raise UserError("Cấp báo cáo phải là “tinh” (Tỉnh ủy) hoặc “xa” (Đảng ủy xã, phường).")
+    made = make(store, outline_for(catalog, outline_key), unit, province, level)
+    return made.report_id, made.lines()
+
+
 def report_lines(store: DraftStore, catalog: OutlineCatalog) -> list[str]:
     from model.app import summary_line
 

@@ -18,7 +18,7 @@ from export.files import atomic_write, check_folder, unique_path
 from export.style import STYLE
 from export.xlsx_cells import put
 from export.xlsx_stats import NUMBER_FORMATS
-from model.outline import Outline
+from model.outline import AGGREGATES, Outline
 from model.receiving import ReceivingStore, Totals, iterate_current, stat_value
 from model.report import unit_in_sentence
 from model.text import ascii_slug, xml_safe
@@ -129,8 +129,15 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
             t = int(t)
         total_row.append(_cell(ws, t, True, NUMBER_FORMATS[st.type]))
     _append(ws, total_row)
+    _append(ws, [_cell(ws, ""), _cell(ws, "Cách tổng hợp", True)]
+              + [_cell(ws, AGGREGATES[st.aggregate], wrap=True) for st in stats])
+    _append(ws, [_cell(ws, ""), _cell(ws, "Số đơn vị có số liệu", True)]
+              + [_cell(ws, totals.units_behind(st)) for st in stats])
     _append(ws, [_cell(ws, ""), _cell(ws, "Tỷ lệ (%) ở dòng tổng cộng được tính lại theo mẫu số, "
                                         "không lấy trung bình các tỷ lệ.")])
+    not_added = [st.label for st in stats if st.aggregate == "none"]
+    if not_added:
+        _append(ws, [_cell(ws, ""), _cell(ws, "Không cộng dồn, cấp trên tự nhập: " + "; ".join(not_added) + ".")])
     if any(st.state == UNCONFIRMED for st in states.values()):
         _append(ws, [_cell(ws, ""), _cell(ws, "Dòng tô màu cam: báo cáo hợp lệ nhưng người nhận chưa xác "
                                             "nhận chữ ký số của đơn vị.")], UNCONFIRMED_FILL)

@@ -33,7 +33,7 @@ class ExportResult:
 
 def load_report_data(store: DraftStore, catalog: OutlineCatalog, report_id: int) -> ReportData:
     r = store.get_report(report_id)
-    outline = catalog.get(r.outline_id, r.outline_version)
+    outline = catalog.for_report(r)
     answers = report_in_style(outline, r.answers).answers  # one tone placement (issue 17)
     return ReportData(outline=outline, identity=r.identity, answers=answers, uuid=r.uuid,
                       report_id=r.id, revision=r.revision)

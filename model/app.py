@@ -18,7 +18,7 @@ def create_sample(store: DraftStore, outline: Outline, unit: str, province: str,
 
 def summary_line(report: StoredReport, catalog: OutlineCatalog) -> str:
     try:
-        outline = catalog.get(report.outline_id, report.outline_version)
+        outline = catalog.for_report(report)
         done, total = progress(outline, report.answers)
         prog = f"{done}/{total} mục"
     except Exception:  # outline missing: still list the report

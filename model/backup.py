@@ -48,7 +48,7 @@ LEGACY = re.compile(r"^tongket-(\d{8})-(\d{6})-\d+-([a-z0-9-]+)\.sqlite3$")
 # The tables a restore takes from a file, in an order that keeps references
 # valid.  Anything else of ours (app_info; the trust list, whatever table holds
 # it now or later) is never taken from a file.
-RESTORED_TABLES = ("reports", "answers", "answer_history", "received", "expected_units")
+RESTORED_TABLES = ("reports", "answers", "answer_history", "report_marks", "received", "expected_units")
 # tables carried over from the current database across a restore
 KEPT_ACROSS_RESTORE = ("trusted_signers",)
 
@@ -425,7 +425,7 @@ def _build_fresh(source: Path, folder: Path) -> tuple[Path, int]:
                 names = ", ".join(f'"{c}"' for c, _t in cols)
                 values = ", ".join(f'CAST("{c}" AS {"INTEGER" if t == "INTEGER" else "TEXT"})' for c, t in cols)
                 conn.execute(f'INSERT INTO main."{table}" ({names}) SELECT {values} FROM src."{table}"')
-            for table in ("answers", "answer_history"):  # rows of no report are unreachable anyway
+            for table in ("answers", "answer_history", "report_marks"):  # rows of no report are unreachable anyway
                 conn.execute(f'DELETE FROM main."{table}" WHERE report_id NOT IN (SELECT id FROM main.reports)')
             # received packages: keys by today's rule, and nothing trusted on the file's word
             recheck = settle_received(conn, from_file=True)

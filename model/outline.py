@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.errors import UserError
@@ -23,6 +23,23 @@ SCHEMA_VERSION = 1
 MAX_OUTLINE_BYTES = 2 * 1024 * 1024
 
 STAT_TYPES = {"integer": "số nguyên", "decimal": "số thập phân", "percent": "tỷ lệ %"}
+# How a statistic adds up at the upper level (key "aggregate" of a statistic):
+AGGREGATES = {
+    "sum": "cộng",  # counts and amounts (the default for whole and decimal numbers)
+    "rate": "tính lại tỷ lệ",  # a rate: from its numerator and denominator, never an average of rates
+    "max": "lấy số lớn nhất",
+    "min": "lấy số nhỏ nhất",
+    "none": "không cộng",  # left for the upper level to enter
+}
+# Kinds of units that report to an upper level (expected list, deadlines).
+UNIT_KINDS = {
+    "co_so": "đảng bộ xã, phường",
+    "ban_can_su": "ban cán sự đảng",
+    "dang_doan": "đảng đoàn",
+    "ban_dang": "ban đảng",
+    "co_quan": "cơ quan, đơn vị",
+}
+UPPER_LEVEL_MAX = 1e12  # bound of an added-up statistic in an upper level's own report
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -49,8 +66,15 @@ class StatField:
     max: float
     required: bool = True
     not_more_than: str | None = None
-    weight: str | None = None
+    weight: str | None = None  # older name of denominator
+    aggregate: str = "sum"  # a key of AGGREGATES
+    numerator: str | None = None  # rate: the statistic counted (optional)
+    denominator: str | None = None  # rate: the statistic it is a share of
     kind: str = "stat"
+
+    @property
+    def adds_up(self) -> bool:
+        return self.aggregate != "none"
 
 
 @dataclass(frozen=True)
@@ -83,10 +107,15 @@ class Section:
 @dataclass(frozen=True)
 class Defaults:
     deadline: dt.date | None = None
+    upper_deadline: dt.date | None = None  # the upper level's own report (e.g. the province's)
     doc_code: str = "BC/ĐU"
     on_behalf: str = "T/M ĐẢNG ỦY"
     position: str = "BÍ THƯ"
     recipients: tuple[str, ...] = ()
+    deadlines: dict = field(default_factory=dict)  # unit kind -> its own deadline
+
+    def deadline_for(self, kind: str) -> dt.date | None:
+        return self.deadlines.get(kind, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,16 @@ class Outline:
             if f.id == field_id:
                 return f
         raise KeyError(field_id)
+
+    def for_upper_level(self) -> "Outline":
+        """The same outline for an upper level's own report: a statistic added
+        up from many units is not held to the bound of one unit (a province
+        has more villages than a commune may have)."""
+        def relax(st: StatField) -> StatField:
+            return replace(st, max=max(st.max, UPPER_LEVEL_MAX)) if st.aggregate == "sum" else st
+
+        return replace(self, sections=tuple(replace(s, stats=tuple(relax(st) for st in s.stats))
+                                            for s in self.sections))
 
     def section_of(self, field_id: str) -> Section:
         for s, f in self.all_fields():
@@ -279,15 +318,26 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
     defaults_table = data.get("defaults", {})
     if not isinstance(defaults_table, dict):
         raise c.fail("khối [defaults]", "phải là một khối [defaults].")
-    deadline = defaults_table.get("deadline")
-    if deadline is not None and not isinstance(deadline, dt.date):
-        raise c.fail("khối [defaults]", "“deadline” phải là ngày dạng 2023-07-20.")
+    def day(key: str) -> dt.date | None:
+        value = defaults_table.get(key)
+        if value is not None and not isinstance(value, dt.date):
+            raise c.fail("khối [defaults]", f"“{key}” phải là ngày dạng 2023-07-20.")
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    deadline = day("deadline")
+    upper_deadline = day("upper_deadline")
+    deadlines = defaults_table.get("deadlines", {})
+    if not isinstance(deadlines, dict) or not all(
+            k in UNIT_KINDS and isinstance(v, dt.date) for k, v in deadlines.items()):
+        raise c.fail("khối [defaults.deadlines]", "mỗi dòng phải là một loại đơn vị ("
+                     + ", ".join(UNIT_KINDS) + ") và một ngày dạng 2023-08-01.")
     recipients = defaults_table.get("recipients", [])
     if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
         raise c.fail("khối [defaults]", "“recipients” phải là danh sách chuỗi chữ.")
     defaults = Defaults(
-        deadline=deadline if isinstance(deadline, dt.date) and not isinstance(deadline, dt.datetime)
-        else (deadline.date() if isinstance(deadline, dt.datetime) else None),
+        deadline=deadline,
+        upper_deadline=upper_deadline,
+        deadlines={k: (v.date() if isinstance(v, dt.datetime) else v) for k, v in deadlines.items()},
         doc_code=c.text(defaults_table, "doc_code", "khối [defaults]", required=False, default="BC/ĐU"),
         on_behalf=c.text(defaults_table, "on_behalf", "khối [defaults]", required=False, default="T/M ĐẢNG ỦY"),
         position=c.text(defaults_table, "position", "khối [defaults]", required=False, default="BÍ THƯ"),
@@ -336,6 +386,13 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
                 raise c.fail(fwhere, "“min” lớn hơn “max”.")
             if kind == "percent" and (lo < 0 or hi > 100):
                 raise c.fail(fwhere, "tỷ lệ phải nằm trong khoảng 0 đến 100.")
+            weight = c.text(t, "weight", fwhere, required=False) or None
+            denominator = c.text(t, "denominator", fwhere, required=False) or weight
+            default_rule = ("rate" if denominator else "none") if kind == "percent" else "sum"
+            aggregate = c.text(t, "aggregate", fwhere, required=False) or default_rule
+            if aggregate not in AGGREGATES:
+                raise c.fail(fwhere, "“aggregate” phải là \"sum\" (cộng), \"rate\" (tính lại tỷ lệ), "
+                                     "\"max\" (lớn nhất), \"min\" (nhỏ nhất) hoặc \"none\" (không cộng).")
             stat = StatField(
                 id=fid,
                 label=c.text(t, "label", fwhere),
@@ -345,7 +402,10 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
                 max=hi,
                 required=c.boolean(t, "required", fwhere, True),
                 not_more_than=c.text(t, "not_more_than", fwhere, required=False) or None,
-                weight=c.text(t, "weight", fwhere, required=False) or None,
+                weight=weight,
+                aggregate=aggregate,
+                numerator=c.text(t, "numerator", fwhere, required=False) or None,
+                denominator=denominator,
             )
             stats.append(stat)
             stats_by_id[fid] = stat
@@ -363,7 +423,7 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
         raise c.fail(head, "đề cương không có mục nào để soạn (thiếu [[sections.texts]] hoặc [[sections.stats]]).")
     for s in sections:
         for st in s.stats:
-            for ref_key in ("not_more_than", "weight"):
+            for ref_key in ("not_more_than", "weight", "numerator", "denominator"):
                 ref = getattr(st, ref_key)
                 if ref is None:
                     continue
@@ -376,6 +436,7 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
             if st.weight and st.type != "percent":
                 raise c.fail(f"chỉ tiêu “{st.id}” của mục “{s.id}”",
                              "chỉ chỉ tiêu tỷ lệ (percent) mới có “weight”.")
+            _check_aggregate(c, s, st, stats_by_id)
 
     short = c.text(data, "short_name", head)
     return Outline(
@@ -392,6 +453,31 @@ def parse_outline(raw: bytes, filename: str = "đề cương") -> Outline:
         sections=tuple(sections),
         source=filename,
     )
+
+
+def _check_aggregate(c: _Checker, s: Section, st: StatField, stats_by_id: dict[str, StatField]) -> None:
+    """The rule by which a statistic adds up, and the statistics it names."""
+    where = f"chỉ tiêu “{st.id}” của mục “{s.id}”"
+    if st.type == "percent" and st.aggregate == "sum":
+        raise c.fail(where, "không được cộng các tỷ lệ; dùng aggregate = \"rate\" với “denominator”, "
+                            "hoặc \"none\".")
+    if st.aggregate == "rate":
+        if st.type != "percent":
+            raise c.fail(where, "chỉ chỉ tiêu tỷ lệ (percent) mới dùng aggregate = \"rate\".")
+        if not st.denominator:
+            raise c.fail(where, "aggregate = \"rate\" cần “denominator”: chỉ tiêu làm mẫu số.")
+        for key in ("numerator", "denominator"):
+            ref = getattr(st, key)
+            if ref is None:
+                continue
+            other = stats_by_id[ref]
+            if other.type == "percent" or other.aggregate != "sum":
+                raise c.fail(where, f"“{key}” phải trỏ vào một chỉ tiêu được cộng (sum), "
+                                    f"không phải “{ref}”.")
+        if st.numerator and st.numerator == st.denominator:
+            raise c.fail(where, "“numerator” và “denominator” phải là hai chỉ tiêu khác nhau.")
+    elif st.numerator or (st.denominator and st.denominator != st.weight):
+        raise c.fail(where, "“numerator”, “denominator” chỉ dùng với aggregate = \"rate\".")
 
 
 def outlines_dir() -> Path:
@@ -460,6 +546,12 @@ class OutlineCatalog:
                 "vào thư mục “outlines” trong thư mục dữ liệu của TongKet."
             )
         return self.outlines[key]
+
+    def for_report(self, report) -> Outline:
+        """The outline a stored report is written and checked against: an
+        upper level's own report holds added-up figures (Outline.for_upper_level)."""
+        outline = self.get(report.outline_id, report.outline_version)
+        return outline.for_upper_level() if getattr(report, "upper_level", False) else outline
 
     def install(self, path: str | Path) -> Outline:
         """Check an outline file and copy it into the data folder."""

@@ -8,8 +8,10 @@ grow with the number of reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -17,7 +19,7 @@ from typing import Iterator
 from model.outline import Outline, StatField
 from model.report import unit_in_sentence
 from model.store import DraftStore, now_iso
-from model.text import clean_line, shown
+from model.text import clean_line, day_text, shown
 from model.trust import CONFLICT, LABELS, MISMATCH, TRUSTED, UNCONFIRMED, TrustList, state_of
 from model.unit_identity import unit_key
 
@@ -200,33 +202,61 @@ class ReceivingStore:
 
     # ----------------------------------------------------- expected units ---
     def set_expected(self, names: list[str]) -> list[str]:
-        """Store the units that must report.  Returns the names refused (a
-        look-alike or control character in them), which are not stored."""
+        """Store the units that must report: one a line, as 'Xã Hòa An' or
+        'Ban cán sự đảng UBND tỉnh | 01/8/2023' (a deadline of its own).
+        Returns the lines refused (a look-alike or control character in the
+        name, a deadline that is no date), which are not stored."""
         from model.unit_identity import unit_name_problem
 
         seen, refused = {}, []
-        for name in names:
+        for line in names:
+            name, _, when = clean_line(line).partition("|")
             name = clean_line(name)
             if not name:
                 continue
-            if unit_name_problem(name):
-                refused.append(shown(name))
+            deadline = parse_day(when) if when.strip() else None
+            if unit_name_problem(name) or (when.strip() and deadline is None):
+                refused.append(shown(clean_line(line)))
                 continue
-            seen.setdefault(unit_key(name), name)
+            seen.setdefault(unit_key(name), (name, deadline))
         with self.db.atomic():
             self.db.execute("DELETE FROM expected_units")
-            for pos, (key, name) in enumerate(seen.items()):
-                self.db.execute("INSERT INTO expected_units (unit_key, unit, position) VALUES (?, ?, ?)",
-                                [key, name, pos])
+            for pos, (key, (name, deadline)) in enumerate(seen.items()):
+                self.db.execute("INSERT INTO expected_units (unit_key, unit, position, kind, deadline) "
+                                "VALUES (?, ?, ?, ?, ?)",
+                                [key, name, pos, unit_kind(name), deadline.isoformat() if deadline else None])
         return refused
 
     def expected(self) -> list[tuple[str, str]]:
         return [(k, u) for k, u in self.db.execute(
             "SELECT unit_key, unit FROM expected_units ORDER BY position")]
 
+    def expected_lines(self) -> list[str]:
+        """The list as the clerk typed it (deadlines of their own after '|')."""
+        out = []
+        for unit, deadline in self.db.execute("SELECT unit, deadline FROM expected_units ORDER BY position"):
+            day = parse_day(deadline or "")
+            out.append(f"{unit} | {day_text(day)}" if day else unit)
+        return out
+
+    def deadlines(self, outline: Outline) -> dict[str, tuple[str, dt.date | None]]:
+        """unit_key -> (kind, deadline): its own, or the outline's for its kind."""
+        out = {}
+        for key, unit, kind, deadline in self.db.execute(
+                "SELECT unit_key, unit, kind, deadline FROM expected_units ORDER BY position"):
+            kind = kind or unit_kind(unit)
+            out[key] = (kind, parse_day(deadline or "") or outline.defaults.deadline_for(kind))
+        return out
+
     # ------------------------------------------------------------ board ---
-    def board(self, outline: Outline) -> list[dict]:
-        """One line per unit: expected ones first, then units not expected."""
+    def _received_at(self, received_id: int) -> str:
+        row = self.db.execute("SELECT received_at FROM received WHERE id = ?", [received_id]).fetchone()
+        return row[0] if row and row[0] else ""
+
+    def board(self, outline: Outline, today: dt.date | None = None) -> list[dict]:
+        """One line per unit: expected ones first, then units not expected;
+        each with its kind, its deadline and whether it is late (received
+        after it, or still missing past it; the laptop's date, information only)."""
         states = self.states(outline)
         current = self.current_ids(outline)
         received: dict[str, list[dict]] = {}
@@ -237,10 +267,20 @@ class ReceivingStore:
         expected = self.expected()
         keys = [k for k, _u in expected]
         names = dict(expected)
+        deadlines = self.deadlines(outline)
+        today = today or dt.date.today()
         for key in keys + sorted(k for k in received if k not in names):
             rows = received.get(key, [])
             name = names.get(key) or (unit_in_sentence(rows[-1]["unit"]) if rows else key)
             notes = []
+            kind, deadline = deadlines.get(key, (unit_kind(name), outline.defaults.deadline_for(unit_kind(name))))
+            overdue = ""
+            if deadline and key in current:
+                got = parse_day(self._received_at(current[key])[:10])
+                if got and got > deadline:
+                    overdue = f"nộp muộn {(got - deadline).days} ngày"
+            elif deadline and today > deadline:
+                overdue = f"quá hạn {(today - deadline).days} ngày"
             if key in current:
                 st = states[current[key]]
                 status = STATUS_OK if st.state == TRUSTED else STATUS_UNCONFIRMED
@@ -260,6 +300,7 @@ class ReceivingStore:
             if any(states[r["id"]].state == MISMATCH for r in rows) and status != STATUS_BAD:
                 notes.append("có gói ký bằng chữ ký số khác chữ ký đã tin cậy (đã từ chối)")
             lines.append({"unit_key": key, "unit": name, "status": status, "verdict": verdict,
+                          "kind": kind, "deadline": deadline, "late": overdue,
                           "expected": key in names, "packages": len(rows),
                           "current_id": current.get(key), "notes": notes,
                           "confirmable": [r["id"] for r in rows if states[r["id"]].state in (UNCONFIRMED, CONFLICT)]})
@@ -273,6 +314,35 @@ class ReceivingStore:
         states = self.states(outline)
         return [self.unit_of(rid) for rid in self.counted_ids(outline).values()
                 if states[rid].state == UNCONFIRMED]
+
+
+# ---------------------------------------------------------- units, days ---
+
+_KIND_WORDS = (("ban cán sự đảng", "ban_can_su"), ("đảng đoàn", "dang_doan"), ("ban ", "ban_dang"),
+               ("văn phòng tỉnh ủy", "ban_dang"), ("xã ", "co_so"), ("phường ", "co_so"),
+               ("thị trấn ", "co_so"), ("đặc khu ", "co_so"), ("đảng ủy xã", "co_so"),
+               ("đảng ủy phường", "co_so"), ("đảng ủy đặc khu", "co_so"))
+
+
+def unit_kind(name: str) -> str:
+    """The kind of a unit (model.outline.UNIT_KINDS) from its name as written."""
+    low = clean_line(name).lower() + " "
+    for words, kind in _KIND_WORDS:
+        if low.startswith(words):
+            return kind
+    return "co_quan"
+
+
+def parse_day(text: str) -> dt.date | None:
+    """'01/8/2023', '1/8/2023', '2023-08-01' -> a date; anything else None."""
+    text = clean_line(text)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        return dt.date(int(m[3]), int(m[2]), int(m[1])) if m else None
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------- arithmetic ---
@@ -293,13 +363,17 @@ def stat_value(stats: dict, stat_id: str) -> float | None:
 
 
 class Totals:
-    """Sums for counts and amounts; for a percentage, the rate recomputed
-    from its weight (sum of p×w / sum of w), never an average of rates."""
+    """Each statistic added up by its outline rule (StatField.aggregate):
+    sum; rate recomputed from its numerator and denominator (Σnum / Σden, or
+    Σ(rate × den) / Σden when the outline names no numerator), never an
+    average of rates; max; min; none (never filled: the upper level enters
+    it).  units_behind(st): how many units the figure comes from."""
 
     def __init__(self, outline: Outline):
         self.stats: list[StatField] = [st for _s, st in outline.stat_fields()]
         self.sums = {st.id: 0.0 for st in self.stats}
         self.counts = {st.id: 0 for st in self.stats}
+        self.extremes: dict[str, float] = {}
         self.weighted = {st.id: 0.0 for st in self.stats}
         self.weights = {st.id: 0.0 for st in self.stats}
         self.units = 0
@@ -308,24 +382,40 @@ class Totals:
         self.units += 1
         for st in self.stats:
             v = stat_value(stats, st.id)
-            if v is None:
-                continue
-            self.counts[st.id] += 1
-            if st.type == "percent":
-                w = stat_value(stats, st.weight) if st.weight else None
-                if w is not None:
+            if st.aggregate == "rate":
+                w = stat_value(stats, st.denominator)
+                if st.numerator:
+                    v = stat_value(stats, st.numerator)
+                    if v is None or w is None:
+                        continue
+                    self.weighted[st.id] += v * 100.0
+                elif v is None or w is None:
+                    continue
+                else:
                     self.weighted[st.id] += v * w
-                    self.weights[st.id] += w
-            else:
+                self.weights[st.id] += w
+            elif v is None:
+                continue
+            elif st.aggregate == "sum":
                 self.sums[st.id] += v
+            elif st.aggregate == "max":
+                self.extremes[st.id] = max(self.extremes.get(st.id, v), v)
+            elif st.aggregate == "min":
+                self.extremes[st.id] = min(self.extremes.get(st.id, v), v)
+            self.counts[st.id] += 1
+
+    def units_behind(self, st: StatField) -> int:
+        return self.counts[st.id]
 
     def total(self, st: StatField) -> float | None:
-        if self.counts[st.id] == 0:
+        if self.counts[st.id] == 0 or st.aggregate == "none":
             return None
-        if st.type == "percent":
+        if st.aggregate == "rate":
             if not self.weights[st.id]:
                 return None
             return round(self.weighted[st.id] / self.weights[st.id], 2)
+        if st.aggregate in ("max", "min"):
+            return self.extremes[st.id]
         return self.sums[st.id]
 
 

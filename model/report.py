@@ -72,7 +72,11 @@ IDENTITY_LABELS = {
 def identity_missing(ident: Identity) -> list[str]:
     """Labels of identity items that must be filled before the final export."""
     missing = []
+    from model.derive import is_province_committee
+
     for key, label in IDENTITY_LABELS.items():
+        if key == "superior" and is_province_committee(ident.unit):
+            continue  # a provincial committee's header has no line above its name
         value = getattr(ident, key)
         if value in (None, "", []):
             missing.append(label)

@@ -124,6 +124,25 @@ def _m5(db: sqlite_utils.Database) -> None:
     settle_received(db)
 
 
+def _m6(db: sqlite_utils.Database) -> None:
+    """An upper level writes its own report from what it received, and any
+    report can start from another: where a report came from (origin), what
+    in it was filled for the clerk (prefilled figures, texts to review), and
+    units of several kinds, each with its own deadline."""
+    db.execute("ALTER TABLE reports ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """CREATE TABLE report_marks (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            field_id TEXT NOT NULL,
+            mark TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (report_id, field_id, mark)
+        )"""
+    )
+    db.execute("ALTER TABLE expected_units ADD COLUMN kind TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE expected_units ADD COLUMN deadline TEXT")
+
+
 def settle_received(db, from_file: bool = False) -> int:
     """Received rows that come from an older schema or from a restored file:
     unit keys by today's rule, verdicts of the old trust model to be checked
@@ -161,7 +180,7 @@ def settle_received(db, from_file: bool = False) -> int:
     return waiting
 
 
-MIGRATIONS = [_m1, _m2, _m3, _m4, _m5]
+MIGRATIONS = [_m1, _m2, _m3, _m4, _m5, _m6]
 
 
 def owner(conn) -> str:

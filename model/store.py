@@ -35,6 +35,11 @@ class NewerDatabase(UserError):
     """Written by a newer TongKet: never touched."""
 
 
+ORIGIN_RECEIVED = "tong-hop"  # an upper level's own report, made from the reports it received
+ORIGIN_COPY = "ban-sao"  # started from another report
+MARK_PREFILLED = "dien-san"  # a figure filled from the consolidation (note: how, from how many units)
+MARK_REVIEW = "xem-lai"  # a section copied from another report: the clerk reads it again
+
 HISTORY_KEEP = 50  # versions kept per field
 HISTORY_EVERY = 600.0  # seconds of monotonic time: at most one version per field in this time…
 HISTORY_BIG_CUT = 0.5  # …unless the text lost more than half of itself
@@ -56,6 +61,12 @@ class StoredReport:
     revision: int
     created_at: str
     updated_at: str
+    origin: str = ""  # "" (written here), ORIGIN_RECEIVED, ORIGIN_COPY
+
+    @property
+    def upper_level(self) -> bool:
+        """An upper level's own report, made from the reports it received."""
+        return self.origin == ORIGIN_RECEIVED
 
     @property
     def outline_key(self) -> str:
@@ -141,7 +152,7 @@ class DraftStore:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     # ----------------------------------------------------------- reports ---
-    def create_report(self, outline: Outline, identity: Identity) -> int:
+    def create_report(self, outline: Outline, identity: Identity, origin: str = "") -> int:
         stamp = now_iso()
         row = {
             "uuid": str(uuidlib.uuid4()),
@@ -150,6 +161,7 @@ class DraftStore:
             **self._identity_row(identity),
             "current_section": None,
             "revision": 0,
+            "origin": origin,
             "created_at": stamp,
             "updated_at": stamp,
         }
@@ -207,6 +219,7 @@ class DraftStore:
             outline_version=r["outline_version"], identity=ident,
             answers=self.get_answers(report_id), current_section=r["current_section"],
             revision=r["revision"], created_at=r["created_at"], updated_at=r["updated_at"],
+            origin=r.get("origin") or "",
         )
 
     def list_reports(self) -> list[StoredReport]:
@@ -217,6 +230,7 @@ class DraftStore:
             self._require(report_id)
             self.db.execute("DELETE FROM answers WHERE report_id = ?", [report_id])
             self.db.execute("DELETE FROM answer_history WHERE report_id = ?", [report_id])
+            self.db.execute("DELETE FROM report_marks WHERE report_id = ?", [report_id])
             self.db.execute("DELETE FROM reports WHERE id = ?", [report_id])
 
     def set_current_section(self, report_id: int, section_id: str | None) -> None:
@@ -233,6 +247,25 @@ class DraftStore:
         with self.db.atomic():
             self.db.execute("UPDATE reports SET revision = revision + 1 WHERE id = ?", [report_id])
             return self._require(report_id)["revision"]
+
+    # ------------------------------------------------------------- marks ---
+    def set_marks(self, report_id: int, marks: list[tuple[str, str, str]]) -> None:
+        """(field or section id, mark, note): what was filled for the clerk."""
+        with self.db.atomic():
+            self._require(report_id)
+            for field_id, mark, note in marks:
+                self.db.execute("INSERT OR REPLACE INTO report_marks (report_id, field_id, mark, note) "
+                                "VALUES (?, ?, ?, ?)", [report_id, field_id, mark, clean_line(note)])
+
+    def marks(self, report_id: int, mark: str) -> dict[str, str]:
+        """field or section id -> note, for one kind of mark."""
+        return dict(self.db.execute("SELECT field_id, note FROM report_marks WHERE report_id = ? AND mark = ?",
+                                    [report_id, mark]))
+
+    def clear_mark(self, report_id: int, field_id: str, mark: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM report_marks WHERE report_id = ? AND field_id = ? AND mark = ?",
+                            [report_id, field_id, mark])
 
     # ----------------------------------------------------------- answers ---
     def _maybe_keep_version(self, report_id: int, field_id: str, old: str, new: str, stamp: str) -> None:

@@ -54,6 +54,9 @@ class ReportEditor(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 700])
         splitter.setChildrenCollapsible(False)
+        from ui import source_pane
+
+        self.source_pane = source_pane.attach(self, splitter)  # reports made from other reports
 
         self.back_to_list = QPushButton("Về danh sách báo cáo")
         self.saved_label = QLabel("")
@@ -183,6 +186,8 @@ class ReportEditor(QWidget):
         page = self._page(page_id)
         page.refresh()
         self.stack.setCurrentWidget(page)
+        if self.source_pane is not None:
+            self.source_pane.show_section(page_id, page)
         item = self.sidebar_items.get(page_id)
         if item is not None and self.sidebar.currentItem() is not item:
             self.sidebar.blockSignals(True)

@@ -45,6 +45,9 @@ class MainWindow(QMainWindow):
         self.outline_button.setToolTip("Dùng tệp đề cương (.toml) do cấp trên gửi cho đợt tổng kết khác")
         self.outline_button.clicked.connect(lambda: self.install_outline())
         self.start.extra_buttons.addWidget(self.outline_button)
+        self.copy_button = QPushButton("Tạo báo cáo mới từ báo cáo có sẵn…")
+        self.copy_button.clicked.connect(self.create_from_existing)
+        self.start.extra_buttons.addWidget(self.copy_button)
         self.backup_button = QPushButton("Sao lưu")
         self.restore_button = QPushButton("Khôi phục")
         self.backup_button.clicked.connect(self.make_backup)
@@ -363,6 +366,11 @@ class MainWindow(QMainWindow):
         logging.getLogger("tongket").info("created report %s", rid)
         self.open_report(rid)
 
+    def create_from_existing(self):
+        from ui.derive_actions import create_from_existing
+
+        return create_from_existing(self)
+
     def open_report(self, report_id: int) -> None:
         from ui import msgbox
 
@@ -375,7 +383,7 @@ class MainWindow(QMainWindow):
 
         try:
             report = self.store.get_report(report_id)
-            outline = self.catalog.get(report.outline_id, report.outline_version)
+            outline = self.catalog.for_report(report)
             session = ReportSession(self.store, outline, report_id)
         except UserError as exc:
             msgbox.error(self, exc.message)

@@ -27,7 +27,8 @@ from ui.worker import run_in_thread
 log = logging.getLogger("tongket")
 STATUS_COLORS = {STATUS_OK: "#2e7d32", STATUS_UNCONFIRMED: "#e65100", STATUS_CONFLICT: "#e65100",
                  STATUS_BAD: "#b00020", STATUS_MISSING: "#757575"}
-COLUMNS = ["TT", "Đơn vị", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
+COLUMNS = ["TT", "Đơn vị", "Hạn nộp", "Tình trạng", "Kết quả kiểm tra", "Số tệp đã nhận"]
+STATUS_COLUMN = 3
 
 
 class ExpectedUnitsDialog(QDialog):
@@ -38,8 +39,11 @@ class ExpectedUnitsDialog(QDialog):
         self.setWindowTitle("Danh sách đơn vị phải nộp")
         self.resize(560, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Chọn tỉnh để lấy danh sách xã, phường (sau sắp xếp từ 01/7/2025), "
-                                "hoặc gõ, dán danh sách (mỗi dòng một đơn vị):"))
+        hint = QLabel("Chọn tỉnh để lấy danh sách xã, phường (sau sắp xếp từ 01/7/2025), hoặc gõ, dán "
+                      "danh sách (mỗi dòng một đơn vị). Đơn vị có hạn nộp riêng (ban cán sự đảng, đảng đoàn, "
+                      "ban đảng, cơ quan): ghi hạn sau dấu |, ví dụ “Đảng đoàn HĐND tỉnh | 01/8/2023”.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         row = QHBoxLayout()
         self.province = QComboBox()
         self.province.setEditable(False)
@@ -195,6 +199,8 @@ class ReceiveWindow(QDialog):
         self.trust_list_button = QPushButton("Danh sách tin cậy…")
         self.anchors_button = QPushButton("Chứng thư gốc tin cậy…")
         self.consolidate_button = QPushButton("Tổng hợp")
+        self.own_report_button = QPushButton("Tạo báo cáo của cấp mình từ các báo cáo đã nhận…")
+        self.own_report_button.clicked.connect(self.create_own_report)
         self.close_button = QPushButton("Đóng")
         self.files_button.clicked.connect(self._choose_files)
         self.folder_button.clicked.connect(self._choose_folder)
@@ -218,6 +224,7 @@ class ReceiveWindow(QDialog):
         for b in (self.view_button, self.trust_button):
             row2.addWidget(b)
         row2.addStretch(1)
+        row2.addWidget(self.own_report_button)
         row2.addWidget(self.consolidate_button)
         row2.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -244,16 +251,21 @@ class ReceiveWindow(QDialog):
             self.table.insertRow(row)
             name = line["unit"] + ("" if line["expected"] else " (ngoài danh sách)")
             verdict = "; ".join([line["verdict"], *line["notes"]]) if line["verdict"] else ""
-            cells = [str(i), shown(name), line["status"], verdict, str(line["packages"])]
+            deadline = short_date(line["deadline"]) + (f" ({line['late']})" if line["late"] else "")
+            cells = [str(i), shown(name), deadline, line["status"], verdict, str(line["packages"])]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col == 2:
+                if col == STATUS_COLUMN:
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line["status"]])))
+                if col == 2 and line["late"]:
+                    item.setForeground(QBrush(QColor("#b00020")))
                 self.table.setItem(row, col, item)
         counts = {s: sum(1 for b in self.board_lines if b["status"] == s) for s in STATUSES}
         deadline = short_date(outline.defaults.deadline) or "chưa đặt"
         expected = sum(1 for b in self.board_lines if b["expected"])
+        late = sum(1 for b in self.board_lines if b["late"])
         self.summary.setText(f"Hạn nộp: {deadline}. Đơn vị phải nộp: {expected}. "
+                             + (f"Nộp muộn, quá hạn: {late}. " if late else "")
                              + "; ".join(f"{s}: {counts[s]}" for s in STATUSES if counts[s] or s != STATUS_CONFLICT)
                              + ".")
         self._update_buttons()
@@ -268,6 +280,7 @@ class ReceiveWindow(QDialog):
         self.view_button.setEnabled(has)
         self.trust_button.setEnabled(bool(line and line["confirmable"]))
         self.consolidate_button.setEnabled(any(b["current_id"] for b in self.board_lines))
+        self.own_report_button.setEnabled(self.consolidate_button.isEnabled() and self.parent() is not None)
 
     # ------------------------------------------------------------ import ---
     def dragEnterEvent(self, event) -> None:
@@ -319,7 +332,7 @@ class ReceiveWindow(QDialog):
 
     # ----------------------------------------------------------- actions ---
     def _edit_units(self) -> None:
-        names = ask_expected_units(self, [u for _k, u in self.rs.expected()])
+        names = ask_expected_units(self, self.rs.expected_lines())
         if names is not None:
             refused = self.rs.set_expected(names)
             self.refresh()
@@ -378,6 +391,11 @@ class ReceiveWindow(QDialog):
 
         show_anchors(self)
         self.refresh()
+
+    def create_own_report(self):
+        from ui.derive_actions import create_own_report
+
+        return create_own_report(self, self.parent())
 
     def consolidate(self, done=None) -> None:
         unconfirmed = self.rs.unconfirmed_units(self.outline)

@@ -55,7 +55,7 @@ class StartPage(QWidget):
         rows = []
         for report in reports:
             try:
-                outline = catalog.get(report.outline_id, report.outline_version)
+                outline = catalog.for_report(report)
                 done, total = progress(outline, report.answers)
                 prog = f"{done}/{total} mục"
             except Exception:

@@ -216,3 +216,66 @@ def test_expected_units_from_the_official_list(data_dir):
     board = rs.board(default_outline())
     assert len(board) == 102 and all(b["status"] == STATUS_MISSING for b in board)
     store.close()
+
+
+@pytest.mark.slow
+def test_province_report_from_thirty_packages(province, tmp_path, data_dir, qtbot):
+    """The province's own report, made from what it received: its exported
+    figures are the consolidated workbook's totals, none retyped; the side
+    pane holds exactly the valid units' texts."""
+    from export import actions
+    from model.derive import section_contributions
+    from model.session import ReportSession
+    from ui.source_pane import SourcePane
+
+    base, inbox, packages = province
+    extra = tmp_path / "them"
+    extra.mkdir()
+    _tamper(packages[UNITS[0]][0], extra / "sua.zip",
+            lambda n, b: b.replace("Đảng".encode(), "Dang".encode(), 1) if n == "du-lieu-bao-cao.json" else b)
+    store = DraftStore(data_dir / "tongket.sqlite3")
+    catalog = OutlineCatalog()
+    outline = default_outline()
+    actions.expected_units(store, UNITS)
+    actions.receive(store, [inbox, extra, base / "r2"], outline, trust_new=True)
+    consolidated = actions.consolidate(store, outline, tmp_path / "tong-hop")
+    assert consolidated.units == 29
+
+    rid, lines = actions.new_from_received(store, catalog, "Tỉnh ủy Đắk Lắk")
+    assert "29 đơn vị" in lines[0] and "Số dân tộc cùng sinh sống" in lines[1]
+    report = store.get_report(rid)
+    assert report.identity.unit == "TỈNH ỦY ĐẮK LẮK" and report.identity.on_behalf == "T/M BAN THƯỜNG VỤ"
+    assert report.identity.doc_code == "BC/TU" and report.identity.superior == ""
+    result = actions.write_export(actions.load(store, catalog, rid), tmp_path / "bao-cao-tinh", draft=True)
+
+    ws = load_workbook(result.xlsx).active
+    figures = {r[6]: r[4] for r in ws.iter_rows(min_row=6, values_only=True) if r[6]}
+    sheet = load_workbook(consolidated.xlsx)["Tổng hợp"]
+    ids = [c.value for c in sheet[5]]
+    total = next(r for r in sheet.iter_rows(min_row=6, values_only=True)
+                 if r[1] and str(r[1]).startswith("TỔNG CỘNG"))
+    for _s, st in outline.stat_fields():
+        expected = total[ids.index(st.id)]
+        if st.aggregate == "none":
+            assert expected is None and figures[st.id] is None, st.id
+        else:
+            assert figures[st.id] == pytest.approx(expected, abs=0.006), st.id
+    assert figures["dan_so"] == sum(_stats(packages[u][-1])["dan_so"]["value"] for u in UNITS[:29])
+
+    rs = ReceivingStore(store)
+    section = outline.section_of("tinh_hinh_chung")
+    items = section_contributions(rs, outline, section.id)
+    valid = {f"Đảng ủy xã Thử Nghiệm {i:02d}" for i in range(1, 30)}
+    assert {c.unit for c in items} == valid and len(items) == 29 * len(section.texts)
+    current = rs.current_ids(outline)
+    assert sorted(c.text for c in items) == sorted(
+        rs.text_of(rid_, f.id).strip() for rid_ in current.values() for f in section.texts)
+
+    pane = SourcePane(ReportSession(store, catalog.for_report(report), rid))
+    qtbot.addWidget(pane)
+    pane.show_section(section.id)
+    assert {c.unit for c in pane.shown_items()} == valid
+    assert "Thử Nghiệm 30" not in pane.view.toPlainText()
+    pane.search.setText("thử nghiệm 07")
+    assert {c.unit for c in pane.shown_items()} == {"Đảng ủy xã Thử Nghiệm 07"}
+    store.close()

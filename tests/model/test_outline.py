@@ -76,7 +76,8 @@ def test_statistics_asked_for_by_the_outline(outline):
         assert st.label and st.unit and st.type in ("integer", "decimal", "percent")
         assert st.min <= st.max
     assert stats["dien_tich"].type == "decimal"
-    assert stats["ty_le_ho_ngheo"].type == "percent" and stats["ty_le_ho_ngheo"].weight == "so_ho"
+    assert stats["ty_le_ho_ngheo"].type == "percent" and stats["ty_le_ho_ngheo"].aggregate == "rate" \
+        and stats["ty_le_ho_ngheo"].denominator == "so_ho"
     assert stats["dang_vien_dtts"].not_more_than == "dang_vien"
 
 

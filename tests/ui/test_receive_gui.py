@@ -42,13 +42,13 @@ def test_receive_board_view_trust_consolidate(qtbot, window, inbox, tmp_path, mo
     rw = window.open_receive()
     rw.rs.set_expected(["Xã Hòa An", "Xã Ea Tu", "Xã Hòa Phú"])
     rw.refresh()
-    assert [rw.table.item(r, 2).text() for r in range(3)] == [STATUS_MISSING] * 3
+    assert [rw.table.item(r, 3).text() for r in range(3)] == [STATUS_MISSING] * 3
     got = []
     rw.receive([inbox], done=got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=15000)
     kind, text = no_dialogs[-1]
     assert kind == "warning" and "0 hợp lệ, 2 chưa xác nhận người ký, 1 bị từ chối" in text
-    status = {rw.table.item(r, 1).text(): rw.table.item(r, 2).text() for r in range(rw.table.rowCount())}
+    status = {rw.table.item(r, 1).text(): rw.table.item(r, 3).text() for r in range(rw.table.rowCount())}
     # nobody has confirmed these signers yet: never shown as plainly valid
     assert status == {"Xã Hòa An": STATUS_UNCONFIRMED, "Xã Ea Tu": STATUS_UNCONFIRMED,
                       "Xã Hòa Phú": STATUS_MISSING}
@@ -64,7 +64,7 @@ def test_receive_board_view_trust_consolidate(qtbot, window, inbox, tmp_path, mo
     assert rw.trust_button.isEnabled()
     no_dialogs.answers.append(True)
     rw.trust_button.click()
-    assert rw.table.item(0, 3).text() == "Hợp lệ" and rw.table.item(0, 2).text() == STATUS_OK
+    assert rw.table.item(0, 4).text() == "Hợp lệ" and rw.table.item(0, 3).text() == STATUS_OK
 
     out = tmp_path / "tong-hop"
     monkeypatch.setattr(receive_window, "choose_folder", lambda p, t: str(out))
