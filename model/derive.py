@@ -14,7 +14,7 @@ from model.errors import UserError
 from model.numbers import format_number
 from model.outline import AGGREGATES, Outline
 from model.receiving import ReceivingStore, Totals, iterate_current, stat_value
-from model.report import Identity, default_identity, unit_in_sentence
+from model.report import Identity, default_identity, is_province_committee, unit_in_sentence
 from model.store import (MARK_PREFILLED, MARK_REVIEW, ORIGIN_COPY, ORIGIN_RECEIVED, DraftStore,
                          StoredReport)
 from model.text import clean, clean_line
@@ -28,17 +28,11 @@ LEVELS = {
                             "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy", "Lưu Văn phòng Tỉnh ủy"]},
     "xa": {"doc_code": "BC/ĐU", "on_behalf": "T/M BAN THƯỜNG VỤ", "position": "BÍ THƯ", "recipients": []},
 }
-_PROVINCE_COMMITTEE = ("tỉnh ủy", "thành ủy")
 _COMMUNE_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
 
 
 def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", clean_line(text)).lower()
-
-
-def is_province_committee(unit: str) -> bool:
-    """'TỈNH ỦY ĐẮK LẮK', 'Thành ủy Huế': a body whose header has no line above it."""
-    return _lower(unit).startswith(_PROVINCE_COMMITTEE)
 
 
 def _province_of(unit: str) -> str:

@@ -69,11 +69,14 @@ IDENTITY_LABELS = {
 }
 
 
+def is_province_committee(unit: str) -> bool:
+    """'TỈNH ỦY ĐẮK LẮK', 'Thành ủy Huế': a body whose header has no line above it."""
+    return clean_line(unit).lower().startswith(("tỉnh ủy", "thành ủy", "tỉnh uỷ", "thành uỷ"))
+
+
 def identity_missing(ident: Identity) -> list[str]:
     """Labels of identity items that must be filled before the final export."""
     missing = []
-    from model.derive import is_province_committee
-
     for key, label in IDENTITY_LABELS.items():
         if key == "superior" and is_province_committee(ident.unit):
             continue  # a provincial committee's header has no line above its name
