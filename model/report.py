@@ -221,6 +221,23 @@ def missing_text_label(section: Section, text_field) -> str:
     return f" — {label[:80]}{'…' if len(label) > 80 else ''}"
 
 
+def text_lead(section: Section, text_field) -> str:
+    """The outline's point a text answers, printed in italics above it when the
+    section asks for more than one text (so the reader sees which paragraph
+    answers which point); nothing when it asks for one."""
+    if len(section.texts) < 2:
+        return ""
+    label = clean_line(text_field.label).rstrip(" .…;:")
+    return f"- {label}:"
+
+
+def is_lead_in(line: str) -> bool:
+    """A line introducing what follows ('Một số kết quả nổi bật:'): printed on
+    the same page as the next line."""
+    line = line.rstrip()
+    return line.endswith(":") and len(line) < 200
+
+
 def recipient_lines(recipients: list[str] | None) -> list[str]:
     """'- Ban Dân vận Tỉnh ủy,' … '- Lưu VP.': a comma after each, a full stop last."""
     items = [r.rstrip(" ,.;") for r in recipients or []]
@@ -230,4 +247,4 @@ def recipient_lines(recipients: list[str] | None) -> list[str]:
 def appendix_note(ident: Identity) -> str:
     """The line under 'BIỂU THỐNG KÊ' tying the appendix to its report."""
     date = party_date(ident.date) if ident.date else "ngày     tháng     năm     "
-    return f"(Kèm theo Báo cáo số {doc_number_line(ident)[3:].strip()} {date} của {unit_in_sentence(ident.unit)})"
+    return f"(Kèm theo Báo cáo {doc_number_line(ident)[0].lower()}{doc_number_line(ident)[1:]} {date} của {unit_in_sentence(ident.unit)})"
