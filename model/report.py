@@ -177,25 +177,40 @@ class Missing:
     text: str
 
 
+def section_ref(outline: Outline, section: Section) -> str:
+    """'Phần thứ hai, 1- Nhiệm vụ, giải pháp': the section with its whole
+    number path, so that the '1-' of two parts are told apart."""
+    part = ""
+    for s in outline.sections:
+        if s.id == section.id:
+            break
+        if s.level == 1:
+            part = s.number
+    title = _short(outline.short_title(section), 70)
+    return f"{part}, {title}" if part else title
+
+
 def missing_items(outline: Outline, ident: Identity, answers: dict[str, str]) -> list[Missing]:
     """Everything that keeps the report from being final, in outline order."""
     out = [Missing(None, None, f"Thông tin chung: chưa nhập {label.lower()}")
            for label in identity_missing(ident)]
     values = stat_values(outline, answers)
+    labels = {st.id: st.label for _s, st in outline.stat_fields()}
     for s in outline.pages:
+        ref = section_ref(outline, s)
         for f in s.texts:
             if f.required and not has_text(answers.get(f.id)):
                 what = "chưa có nội dung" if len(s.texts) == 1 else f"chưa viết ý “{_short(f.label)}”"
-                out.append(Missing(s.id, f.id, f"{_short(s.title)}: {what}"))
+                out.append(Missing(s.id, f.id, f"{ref}: {what}"))
         for st in s.stats:
             raw = answers.get(st.id, "")
             if not raw.strip():
                 if st.required:
-                    out.append(Missing(s.id, st.id, f"{_short(s.title)}: chưa nhập “{st.label}”"))
+                    out.append(Missing(s.id, st.id, f"{ref}: chưa nhập “{st.label}”"))
                 continue
-            err = parse_stat(raw, st, values).error
+            err = parse_stat(raw, st, values, labels).error
             if err:
-                out.append(Missing(s.id, st.id, f"{_short(s.title)}: “{st.label}” chưa đúng — {err}"))
+                out.append(Missing(s.id, st.id, f"{ref}: “{st.label}” chưa đúng — {err}"))
     return out
 
 

@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -42,25 +42,39 @@ class ReportEditor(QWidget):
         self.sidebar.setHeaderHidden(True)
         self.sidebar.setMinimumWidth(280)
         self.sidebar.setIndentation(14)
-        self.sidebar.setTextElideMode(Qt.ElideRight)
+        # whole titles, wrapped on several lines, never cut (also at 1024 px)
+        self.sidebar.setTextElideMode(Qt.ElideNone)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.sidebar.header().setStretchLastSection(True)
         self.sidebar_items: dict[str, QTreeWidgetItem] = {}
         self._fill_sidebar()
         self.sidebar.currentItemChanged.connect(self._sidebar_clicked)
 
         self.stack = QStackedWidget()
+        legend = QLabel("  ".join(f"{STATE_MARK[s]} {STATE_TIP[s].lower()}" for s in (EMPTY, IN_PROGRESS, COMPLETE)))
+        legend.setObjectName("sidebar-legend")
+        legend.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.sidebar, 1)
+        side_layout.addWidget(legend)
         splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
+        splitter.addWidget(side)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 700])
         splitter.setChildrenCollapsible(False)
 
-        self.back_to_list = QPushButton("Về danh sách báo cáo")
+        self.back_to_list = QPushButton("Về &danh sách báo cáo")
         self.saved_label = QLabel("")
         self.saved_label.setObjectName("saved-label")
-        self.prev_button = QPushButton("Quay lại")
-        self.next_button = QPushButton("Tiếp theo")
-        self.finish_button = QPushButton("Hoàn thành")
+        self.prev_button = QPushButton("&Quay lại")
+        self.next_button = QPushButton("&Tiếp theo")
+        self.finish_button = QPushButton("&Hoàn thành")
+        self.prev_button.setToolTip("Mục trước (Ctrl+PgUp hoặc Alt+←)")
+        self.next_button.setToolTip("Mục sau (Ctrl+PgDn hoặc Alt+→)")
         self.back_to_list.clicked.connect(self.close_report)
         self.prev_button.clicked.connect(self.go_previous)
         self.next_button.clicked.connect(self.go_next)
@@ -77,6 +91,12 @@ class ReportEditor(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter, 1)
         layout.addLayout(bar)
+
+        # between sections from anywhere in the editor, as in a tabbed window
+        for keys, slot in ((("Ctrl+PgDown", "Alt+Right"), self.go_next),
+                           (("Ctrl+PgUp", "Alt+Left"), self.go_previous)):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, slot, context=Qt.WidgetWithChildrenShortcut)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

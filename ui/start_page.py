@@ -24,6 +24,12 @@ class StartPage(QWidget):
         self.hint.setWordWrap(True)
         self.table = row_table(COLUMNS, "reports-table", stretch=0)
         self.table.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
+        # Enter (or Return) on a row opens it, as a double click does
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        for key in (Qt.Key_Return, Qt.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.WidgetShortcut)
+            shortcut.activated.connect(lambda: self._open_row(self.table.currentRow()))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.new_button = QPushButton("Tạo báo cáo mới")
