@@ -213,6 +213,9 @@ class ReportEditor(QWidget):
         self.finish_button.setVisible(page_id == REVIEW_PAGE)
         self.next_button.setVisible(page_id != REVIEW_PAGE)
         page.focus_field(field_id)
+        from ui.keys import assign_mnemonics
+
+        assign_mnemonics(self.window())  # the buttons of a page made just now get their Alt letters
 
     def jump_to(self, section_id, field_id) -> None:
         self.show_page(section_id or IDENTITY_PAGE, field_id)

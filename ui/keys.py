@@ -46,12 +46,20 @@ def with_mnemonic(text: str, used: set[str]) -> str:
 
 
 def assign_mnemonics(window: QWidget) -> None:
-    """Every visible-or-not button of the window gets a letter of its own."""
-    buttons = [b for b in window.findChildren(QAbstractButton) if b.window() is window and b.text()]
+    """Every button shown in the window gets a letter of its own."""
+    # only the buttons shown now: a hidden page's letters do not count (Qt
+    # ignores their shortcuts) and its buttons get theirs when it is shown
+    buttons = [b for b in window.findChildren(QAbstractButton)
+               if b.window() is window and b.text() and b.isVisibleTo(window)]
     used = {_letter(b.text()) for b in buttons} - {""}
-    for b in buttons:
-        if not _letter(b.text()):
-            b.setText(with_mnemonic(b.text(), used))
+    # the buttons with fewest usable letters choose first ('Đóng' has n and g)
+    todo = sorted((b for b in buttons if not _letter(b.text())), key=lambda b: len(_keys(b.text())))
+    for b in todo:
+        b.setText(with_mnemonic(b.text(), used))
+
+
+def _keys(text: str) -> set[str]:
+    return {ch.lower() for ch in text if _base(ch) and _base(ch) == ch.lower()}
 
 
 class KeyFilter(QObject):
