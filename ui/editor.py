@@ -7,9 +7,10 @@ import logging
 import sqlite3
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
+                               QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from model.errors import UserError
@@ -23,6 +24,22 @@ AUTOSAVE_MS = 700
 STATE_MARK = {EMPTY: "○", IN_PROGRESS: "◐", COMPLETE: "●"}
 STATE_COLOR = {EMPTY: "#757575", IN_PROGRESS: "#e65100", COMPLETE: "#2e7d32"}
 STATE_TIP = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn, còn thiếu", COMPLETE: "Đã đủ nội dung"}
+
+
+class _WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped title: QTreeView asks a row's height
+    without its width, so the width is given here (column minus indent)."""
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt's name
+        view = self.parent()
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        option = QStyleOptionViewItem(option)
+        self.initStyleOption(option, index)
+        width = max(60, view.viewport().width() - view.indentation() * (depth + 1) - 20)
+        rect = QFontMetrics(option.font).boundingRect(0, 0, width, 100000, Qt.TextWordWrap, option.text)
+        return QSize(width, rect.height() + 6)
 
 
 class ReportEditor(QWidget):
@@ -47,6 +64,7 @@ class ReportEditor(QWidget):
         self.sidebar.setWordWrap(True)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.sidebar.header().setStretchLastSection(True)
+        self.sidebar.setItemDelegate(_WrapDelegate(self.sidebar))
         self.sidebar_items: dict[str, QTreeWidgetItem] = {}
         self._fill_sidebar()
         self.sidebar.currentItemChanged.connect(self._sidebar_clicked)
