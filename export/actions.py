@@ -221,7 +221,7 @@ def receive(store: DraftStore, paths, outline: Outline, trust_new: bool = False,
 
     progress = (lambda n, total: job.check()) if job is not None else None
     outcomes = import_packages(ReceivingStore(store), paths, outline, trust_new=trust_new, progress=progress)
-    return outcomes, summarise(outcomes)
+    return outcomes, summarise(outcomes, paths)
 
 
 def receive_in_own_connection(db_path: Path, paths, outline: Outline, trust_new: bool = False, job=None):

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from export import docx_report as d
 from export.files import atomic_write, check_folder, unique_path
 from export.style import STYLE
-from export.xlsx_cells import put
+from export.xlsx_cells import print_table, put
 from export.xlsx_stats import NUMBER_FORMATS
 from model.outline import AGGREGATES, Outline
 from model.receiving import ReceivingStore, Totals, iterate_current, stat_value
@@ -120,6 +120,7 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
         totals.add(stat_data)
         n += 1
         _append(ws, row, UNCONFIRMED_FILL if unconfirmed else None)
+    table_end = ws.max_row + 1  # the total row
     total_row = [_cell(ws, ""), _cell(ws, f"TỔNG CỘNG ({n} đơn vị)", True)]
     result = {}
     for st in stats:
@@ -143,6 +144,8 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
                                             "nhận chữ ký số của đơn vị.")], UNCONFIRMED_FILL)
     for unit in skipped:
         _append(ws, [_cell(ws, ""), _cell(ws, f"Không tổng hợp được dữ liệu của {unit}; hãy nhận lại tệp.")])
+    # borders, about ten statistics a page across, the codes row hidden
+    print_table(ws, 4, table_end, len(stats) + 5, pages_wide=max(1, -(-len(stats) // 10)), codes="5")
 
     missing = wb.create_sheet("Chưa nộp")
     _append(missing, [_cell(missing, "TT", True), _cell(missing, "Đơn vị chưa nộp báo cáo hợp lệ", True)])

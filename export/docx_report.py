@@ -22,8 +22,9 @@ from docx.shared import RGBColor
 from export.style import STYLE
 from model.outline import Outline, Section
 from model.report_view import ReportView
-from model.report import (Identity, Missing, appendix_note, doc_number_line, missing_items,
-                          missing_text_label, place_date_line, recipient_lines)
+from model.report import (Identity, Missing, appendix_note, doc_number_line, is_lead_in,
+                          missing_items, missing_text_label, place_date_line, recipient_lines,
+                          text_lead)
 from model.errors import UserError
 from model.text import clean, xml_safe
 from model.trust import key_text
@@ -211,9 +212,53 @@ def _setup(doc) -> None:
                     del rfonts.attrib[attr]
                 for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
                     rfonts.set(qn(slot), STYLE["font"])
+    normal.paragraph_format.widow_control = True  # no line alone at a page's foot or head
+    _language(doc)
     props = doc.core_properties
     props.author = "TongKet"
     props.comments = ""
+
+
+def _language(doc) -> None:
+    """Vietnamese as the language of every run (Word checks spelling in
+    Vietnamese, not English), and Word 2013+ layout (no compatibility mode)."""
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        for attr in ("w:val", "w:eastAsia"):
+            lang.set(qn(attr), STYLE["language"])
+    settings = doc.settings.element
+    for font_lang in settings.iter(qn("w:themeFontLang")):
+        font_lang.set(qn("w:val"), STYLE["language"])
+        font_lang.set(qn("w:eastAsia"), STYLE["language"])
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    for proof in settings.findall(qn("w:proofState")):  # "already checked" would hide the check
+        settings.remove(proof)
+
+
+def _keep_rows(table, together: bool = False) -> None:
+    """No row of the table split across two pages; with together, the whole
+    table on one page (each row kept with the next)."""
+    rows = table.rows
+    for i, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
+        if together and i < len(rows) - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+def _draft_mark(section) -> None:
+    """'DỰ THẢO' in a box at the top right of the first page, as in the PDF."""
+    header = section.first_page_header
+    table = header.add_table(rows=1, cols=1, width=STYLE["draft_mark_width"])
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    _borders(table)
+    _widths(table, (STYLE["draft_mark_width"],))
+    _cell_para(table.rows[0].cells[0], STYLE["draft_mark"], size=STYLE["draft_mark_size"], bold=True,
+               first=True, pad=STYLE["table_cell_pad"])
 
 
 # -------------------------------------------------------------- blocks ---
@@ -234,6 +279,7 @@ def _header_block(doc, ident: Identity) -> None:
     _cell_para(bottom_left, doc_number_line(ident), size=STYLE["number_size"], first=True)
     _cell_para(bottom_right, place_date_line(ident), size=STYLE["place_date_size"], italic=True,
                first=True)
+    _keep_rows(table, together=True)
 
 
 def _title(doc, outline: Outline) -> None:
@@ -254,8 +300,8 @@ def _missing_mark(doc, text: str) -> None:
 def _text_block(doc, text: str) -> None:
     for line in clean(text).split("\n"):
         line = line.strip()
-        if line:
-            _para(doc, line, indent=True, after=STYLE["space_after"])
+        if line:  # "Một số kết quả nổi bật:" stays with what it introduces
+            _para(doc, line, indent=True, after=STYLE["space_after"], keep_next=is_lead_in(line))
 
 
 def stat_cell_text(stat, view, draft: bool) -> str:
@@ -271,6 +317,7 @@ def _stats_table(doc, rows: list[tuple[str | None, object]], view, draft: bool) 
     for cell, text in zip(table.rows[0].cells, ("TT", "Chỉ tiêu", "Đơn vị tính", "Số liệu")):
         _cell_para(cell, text, size=size, bold=True, first=True, pad=STYLE["table_cell_pad"])
     # repeat the header row on every page
+    _keep_rows(table)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -298,6 +345,7 @@ def _stats_table(doc, rows: list[tuple[str | None, object]], view, draft: bool) 
             for cell, text, align in zip(cells, texts, ("center", "left", "center", "right")):
                 _cell_para(cell, text or " ", size=size, align=align, first=True, pad=pad)
         _widths(table, STYLE["table_widths"], [row])
+        _keep_rows(table)
         templates[kind] = copy.deepcopy(row._tr)
         for t, text in zip(row._tr.iter(qn("w:t")), texts):
             t.text = xml_safe(text)
@@ -324,6 +372,9 @@ def _section(doc, section: Section, data: ReportData, draft: bool) -> None:
     for f in section.texts:
         text = data.answers.get(f.id, "")
         if clean(text).strip():
+            lead = text_lead(section, f)
+            if lead:  # which point of the outline this text answers
+                _para(doc, lead, italic=True, indent=True, after=STYLE["space_after"], keep_next=True)
             _text_block(doc, text)
         elif draft:
             _missing_mark(doc, STYLE["missing_text"] + missing_text_label(section, f))
@@ -359,6 +410,7 @@ def _signature(doc, ident: Identity, fingerprint: str) -> None:
     for _ in range(STYLE["sign_blank_lines"]):
         _cell_para(right, "", size=STYLE["sign_size"])
     _cell_para(right, ident.signer, size=STYLE["sign_size"], bold=True)
+    _keep_rows(table, together=True)  # the block is one row: never split across pages
     if fingerprint:
         _para(doc, "", after=0)
         _para(doc, key_text(fingerprint),
@@ -380,12 +432,14 @@ def build_docx(data: ReportData, draft: bool):
     doc = Document()
     _setup(doc)
     _page_number_header(doc.sections[0])
+    if draft:
+        _draft_mark(doc.sections[0])
     # Document() starts with no paragraphs; the header table comes first
     _header_block(doc, data.identity)
     _title(doc, data.outline)
     for section in data.outline.sections:
         _section(doc, section, data, draft)
-    _para(doc, "", after=STYLE["space_after"])
+    _para(doc, "", after=STYLE["space_after"], keep_next=True)
     _signature(doc, data.identity, data.fingerprint)
     if data.outline.statistics_appendix and data.outline.stat_fields():
         _appendix(doc, data, draft)

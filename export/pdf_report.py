@@ -24,8 +24,8 @@ from export.docx_report import ReportData, check_final, stat_cell_text
 from export.pdf_fonts import FontSet, fonts
 from export.style import STYLE
 from model.outline import Section
-from model.report import (appendix_note, doc_number_line, missing_text_label, place_date_line,
-                          recipient_lines)
+from model.report import (appendix_note, doc_number_line, is_lead_in, missing_text_label,
+                          place_date_line, recipient_lines, text_lead)
 from model.text import clean, xml_safe
 from model.trust import key_text
 from model.version import APP_VERSION
@@ -143,7 +143,8 @@ class _Builder:
         return self.para("", markup=markup, bold=True, italic=True, indent=True, after=STYLE["space_after"])
 
     def text_block(self, text: str) -> list:
-        return [self.para(line.strip(), indent=True, after=STYLE["space_after"])
+        return [self.para(line.strip(), indent=True, after=STYLE["space_after"],
+                          keep_next=is_lead_in(line.strip()))
                 for line in clean(text).split("\n") if line.strip()]
 
     def stats_table(self, rows) -> list:
@@ -191,6 +192,10 @@ class _Builder:
         for f in section.texts:
             text = self.data.answers.get(f.id, "")
             if clean(text).strip():
+                lead = text_lead(section, f)
+                if lead:
+                    out.append(self.para(lead, italic=True, indent=True, after=STYLE["space_after"],
+                                         keep_next=True))
                 out.extend(self.text_block(text))
             elif self.draft:
                 out.append(self.missing_mark(STYLE["missing_text"] + missing_text_label(section, f)))

@@ -187,8 +187,14 @@ class Summary:
     problems: bool
 
 
-def summarise(outcomes: list[ImportOutcome]) -> Summary:
-    """What the receiver is told after a batch, in the CLI and the GUI."""
+def summarise(outcomes: list[ImportOutcome], paths=()) -> Summary:
+    """What the receiver is told after a batch, in the CLI and the GUI;
+    paths: what was chosen, named when nothing was found in it."""
+    if not outcomes:
+        where = ", ".join(shown(str(p)) for p in paths) or "đã chọn"
+        return Summary(f"Không tìm thấy tệp báo cáo (.zip) nào trong {where}.",
+                       ["Tệp báo cáo do cấp dưới gửi có đuôi .zip. Hãy chọn đúng thư mục chứa các tệp "
+                        "đó (ví dụ thư mục trên ổ USB), hoặc bấm “Chọn tệp…” để chọn từng tệp."], True)
     count = {s: sum(1 for o in outcomes if o.status == s)
              for s in ("new", "unconfirmed", "conflict", "rejected", "other_outline", "duplicate")}
     parts = [f"{count['new']} hợp lệ", f"{count['unconfirmed']} chưa xác nhận người ký"]

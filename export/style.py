@@ -59,5 +59,7 @@ STYLE = {
     "rule_width": Pt(0.5),  # table borders
     "draft_mark": "DỰ THẢO",  # on the first page of a draft, in a box at the top right
     "draft_mark_size": Pt(14),
+    "draft_mark_width": Mm(32),  # the DOCX's box around it
+    "language": "vi-VN",  # of every run: Word checks spelling in Vietnamese
     "stamp_size": Pt(9),  # text of the visible digital-signature stamp
 }

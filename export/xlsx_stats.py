@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from export.docx_report import ReportData
-from export.xlsx_cells import put
-from model.report import doc_number_line, short_date
+from export.xlsx_cells import print_table, put
+from model.report import appendix_note, doc_number_line
 
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.0#", "percent": "0.00"}
 THIN = Side(style="thin", color="000000")
@@ -28,8 +28,7 @@ def build_workbook(data: ReportData) -> Workbook:
     ws["A1"].font = Font(name=FONT, bold=True, size=12)
     ws["A2"] = "BIỂU THỐNG KÊ"
     ws["A2"].font = Font(name=FONT, bold=True, size=14)
-    put(ws, 3, 1, f"(Kèm theo Báo cáo {doc_number_line(ident)[3:].strip()} "
-                  f"ngày {short_date(ident.date)} — {data.outline.name})")
+    put(ws, 3, 1, appendix_note(ident))
     ws["A3"].font = Font(name=FONT, italic=True, size=11)
     headers = ["TT", "Mục", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú", "Mã chỉ tiêu"]
     header_row = 5
@@ -65,13 +64,8 @@ def build_workbook(data: ReportData) -> Workbook:
     for col, width in zip(range(1, 8), (5, 7, 62, 16, 13, 22, 20)):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    # printed: A4 landscape, one page wide, header row repeated
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    # printed: A4 landscape, one page wide, header row repeated, codes hidden
+    print_table(ws, header_row, row, len(headers), codes="G")
 
     info = wb.create_sheet("Thông tin")
     rows = [
@@ -86,9 +80,14 @@ def build_workbook(data: ReportData) -> Workbook:
         c = put(info, r, 2, v)
         c.font = Font(name=FONT)
         if hasattr(v, "year"):
-            c.number_format = "DD/MM/YYYY"
+            c.number_format = "DD/MM/YYYY"  # Vietnamese order, whatever Excel's locale
     info.column_dimensions["A"].width = 20
     info.column_dimensions["B"].width = 70
+    for r in range(1, len(rows) + 1):
+        info.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        info.cell(row=r, column=1).alignment = Alignment(vertical="top")
+    # labels and values on one page (it used to print column B on a page of its own)
+    print_table(info, 1, len(rows), 2, landscape=False, repeat=False)
     wb.properties.creator = "TongKet"
     return wb
 

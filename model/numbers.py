@@ -49,7 +49,8 @@ def _parse_plain(text: str) -> float | None:
     return float(f"{whole}.{frac}" if frac else whole)
 
 
-def parse_stat(text: str | None, stat: StatField, values: dict[str, float] | None = None) -> Parsed:
+def parse_stat(text: str | None, stat: StatField, values: dict[str, float] | None = None,
+               labels: dict[str, str] | None = None) -> Parsed:
     """Read what the clerk typed into a statistics field.
 
     values: the other statistics of the report (for 'not_more_than').
@@ -78,8 +79,10 @@ def parse_stat(text: str | None, stat: StatField, values: dict[str, float] | Non
     if stat.not_more_than and values:
         other = values.get(stat.not_more_than)
         if other is not None and value > other:
-            return Parsed(None, f"Lớn hơn chỉ tiêu liên quan ({format_number(other, 'integer')}). "
-                                 "Hãy kiểm tra lại hai số này.")
+            name = (labels or {}).get(stat.not_more_than)
+            what = f"“{name}” ({format_number(other, 'integer')})" if name else \
+                f"chỉ tiêu liên quan ({format_number(other, 'integer')})"
+            return Parsed(None, f"Lớn hơn {what}. Hãy kiểm tra lại hai số này.")
     return Parsed(value, None)
 
 

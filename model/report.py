@@ -184,25 +184,40 @@ class Missing:
     text: str
 
 
+def section_ref(outline: Outline, section: Section) -> str:
+    """'Phần thứ hai, 1- Nhiệm vụ, giải pháp': the section with its whole
+    number path, so that the '1-' of two parts are told apart."""
+    part = ""
+    for s in outline.sections:
+        if s.id == section.id:
+            break
+        if s.level == 1:
+            part = s.number
+    title = _short(outline.short_title(section), 70)
+    return f"{part}, {title}" if part else title
+
+
 def missing_items(outline: Outline, ident: Identity, answers: dict[str, str]) -> list[Missing]:
     """Everything that keeps the report from being final, in outline order."""
     out = [Missing(None, None, f"Thông tin chung: chưa nhập {label.lower()}")
            for label in identity_missing(ident)]
     values = stat_values(outline, answers)
+    labels = {st.id: st.label for _s, st in outline.stat_fields()}
     for s in outline.pages:
+        ref = section_ref(outline, s)
         for f in s.texts:
             if f.required and not has_text(answers.get(f.id)):
                 what = "chưa có nội dung" if len(s.texts) == 1 else f"chưa viết ý “{_short(f.label)}”"
-                out.append(Missing(s.id, f.id, f"{_short(s.title)}: {what}"))
+                out.append(Missing(s.id, f.id, f"{ref}: {what}"))
         for st in s.stats:
             raw = answers.get(st.id, "")
             if not raw.strip():
                 if st.required:
-                    out.append(Missing(s.id, st.id, f"{_short(s.title)}: chưa nhập “{st.label}”"))
+                    out.append(Missing(s.id, st.id, f"{ref}: chưa nhập “{st.label}”"))
                 continue
-            err = parse_stat(raw, st, values).error
+            err = parse_stat(raw, st, values, labels).error
             if err:
-                out.append(Missing(s.id, st.id, f"{_short(s.title)}: “{st.label}” chưa đúng — {err}"))
+                out.append(Missing(s.id, st.id, f"{ref}: “{st.label}” chưa đúng — {err}"))
     return out
 
 
@@ -228,6 +243,23 @@ def missing_text_label(section: Section, text_field) -> str:
     return f" — {label[:80]}{'…' if len(label) > 80 else ''}"
 
 
+def text_lead(section: Section, text_field) -> str:
+    """The outline's point a text answers, printed in italics above it when the
+    section asks for more than one text (so the reader sees which paragraph
+    answers which point); nothing when it asks for one."""
+    if len(section.texts) < 2:
+        return ""
+    label = clean_line(text_field.label).rstrip(" .…;:")
+    return f"- {label}:"
+
+
+def is_lead_in(line: str) -> bool:
+    """A line introducing what follows ('Một số kết quả nổi bật:'): printed on
+    the same page as the next line."""
+    line = line.rstrip()
+    return line.endswith(":") and len(line) < 200
+
+
 def recipient_lines(recipients: list[str] | None) -> list[str]:
     """'- Ban Dân vận Tỉnh ủy,' … '- Lưu VP.': a comma after each, a full stop last."""
     items = [r.rstrip(" ,.;") for r in recipients or []]
@@ -237,4 +269,4 @@ def recipient_lines(recipients: list[str] | None) -> list[str]:
 def appendix_note(ident: Identity) -> str:
     """The line under 'BIỂU THỐNG KÊ' tying the appendix to its report."""
     date = party_date(ident.date) if ident.date else "ngày     tháng     năm     "
-    return f"(Kèm theo Báo cáo số {doc_number_line(ident)[3:].strip()} {date} của {unit_in_sentence(ident.unit)})"
+    return f"(Kèm theo Báo cáo {doc_number_line(ident)[0].lower()}{doc_number_line(ident)[1:]} {date} của {unit_in_sentence(ident.unit)})"

@@ -47,6 +47,12 @@ def short_id(key_id: str) -> str:
     return "-".join(text[i:i + 4] for i in range(0, 16, 4))
 
 
+def phone_text(key_id: str) -> str:
+    """What the clerk reads to the upper level over the phone: 16 letters and
+    digits, not the 95-character fingerprint (that one is printed in the report)."""
+    return f"Mã chữ ký số: {short_id(key_id)}"
+
+
 def key_text(key_id: str) -> str:
     """How a signing key is shown to a person, everywhere."""
     return f"Mã chữ ký số: {short_id(key_id)} (dấu vân tay SHA-256 của khóa công khai: {full_fingerprint(key_id)})"

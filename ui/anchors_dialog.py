@@ -71,8 +71,7 @@ class AnchorsDialog(QDialog):
     def _add(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
             self, "Chọn tệp chứng thư của tổ chức chứng thực", "",
-            "Chứng thư số hoặc danh sách thu hồi (*.cer *.crt *.pem *.der *.crl);;Mọi tệp (*)",
-            options=QFileDialog.DontUseNativeDialog)
+            "Chứng thư số hoặc danh sách thu hồi (*.cer *.crt *.pem *.der *.crl);;Mọi tệp (*)")
         if names:
             self.add_files(names)
 

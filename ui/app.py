@@ -34,6 +34,9 @@ def configure(app: QApplication) -> None:
     app.setOrganizationName("TongKet")
     app.setStyle("Fusion")  # the same look on every Windows version
     install_translations(app)
+    from ui import keys
+
+    keys.install(app)  # Alt mnemonics on every button, F1 for the manual
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(resource_dir() / "icon" / "tongket.png")))

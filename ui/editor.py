@@ -7,9 +7,10 @@ import logging
 import sqlite3
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
+                               QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from model.errors import UserError
@@ -23,6 +24,22 @@ AUTOSAVE_MS = 700
 STATE_MARK = {EMPTY: "○", IN_PROGRESS: "◐", COMPLETE: "●"}
 STATE_COLOR = {EMPTY: "#757575", IN_PROGRESS: "#e65100", COMPLETE: "#2e7d32"}
 STATE_TIP = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn, còn thiếu", COMPLETE: "Đã đủ nội dung"}
+
+
+class _WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped title: QTreeView asks a row's height
+    without its width, so the width is given here (column minus indent)."""
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt's name
+        view = self.parent()
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        option = QStyleOptionViewItem(option)
+        self.initStyleOption(option, index)
+        width = max(60, view.viewport().width() - view.indentation() * (depth + 1) - 20)
+        rect = QFontMetrics(option.font).boundingRect(0, 0, width, 100000, Qt.TextWordWrap, option.text)
+        return QSize(width, rect.height() + 6)
 
 
 class ReportEditor(QWidget):
@@ -42,14 +59,27 @@ class ReportEditor(QWidget):
         self.sidebar.setHeaderHidden(True)
         self.sidebar.setMinimumWidth(280)
         self.sidebar.setIndentation(14)
-        self.sidebar.setTextElideMode(Qt.ElideRight)
+        # whole titles, wrapped on several lines, never cut (also at 1024 px)
+        self.sidebar.setTextElideMode(Qt.ElideNone)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.sidebar.header().setStretchLastSection(True)
+        self.sidebar.setItemDelegate(_WrapDelegate(self.sidebar))
         self.sidebar_items: dict[str, QTreeWidgetItem] = {}
         self._fill_sidebar()
         self.sidebar.currentItemChanged.connect(self._sidebar_clicked)
 
         self.stack = QStackedWidget()
+        legend = QLabel("  ".join(f"{STATE_MARK[s]} {STATE_TIP[s].lower()}" for s in (EMPTY, IN_PROGRESS, COMPLETE)))
+        legend.setObjectName("sidebar-legend")
+        legend.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.sidebar, 1)
+        side_layout.addWidget(legend)
         splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
+        splitter.addWidget(side)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 700])
@@ -58,12 +88,14 @@ class ReportEditor(QWidget):
 
         self.source_pane = source_pane.attach(self, splitter)  # reports made from other reports
 
-        self.back_to_list = QPushButton("Về danh sách báo cáo")
+        self.back_to_list = QPushButton("Về &danh sách báo cáo")
         self.saved_label = QLabel("")
         self.saved_label.setObjectName("saved-label")
-        self.prev_button = QPushButton("Quay lại")
-        self.next_button = QPushButton("Tiếp theo")
-        self.finish_button = QPushButton("Hoàn thành")
+        self.prev_button = QPushButton("&Quay lại")
+        self.next_button = QPushButton("&Tiếp theo")
+        self.finish_button = QPushButton("&Hoàn thành")
+        self.prev_button.setToolTip("Mục trước (Ctrl+PgUp hoặc Alt+←)")
+        self.next_button.setToolTip("Mục sau (Ctrl+PgDn hoặc Alt+→)")
         self.back_to_list.clicked.connect(self.close_report)
         self.prev_button.clicked.connect(self.go_previous)
         self.next_button.clicked.connect(self.go_next)
@@ -80,6 +112,12 @@ class ReportEditor(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter, 1)
         layout.addLayout(bar)
+
+        # between sections from anywhere in the editor, as in a tabbed window
+        for keys, slot in ((("Ctrl+PgDown", "Alt+Right"), self.go_next),
+                           (("Ctrl+PgUp", "Alt+Left"), self.go_previous)):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, slot, context=Qt.WidgetWithChildrenShortcut)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -198,6 +236,9 @@ class ReportEditor(QWidget):
         self.finish_button.setVisible(page_id == REVIEW_PAGE)
         self.next_button.setVisible(page_id != REVIEW_PAGE)
         page.focus_field(field_id)
+        from ui.keys import assign_mnemonics
+
+        assign_mnemonics(self.window())  # the buttons of a page made just now get their Alt letters
 
     def jump_to(self, section_id, field_id) -> None:
         self.show_page(section_id or IDENTITY_PAGE, field_id)

@@ -16,6 +16,7 @@ from export.docx_report import MissingContent
 from export.report_export import ExportResult
 from model import settings
 from model.errors import UserError
+from model.session import REVIEW_PAGE
 from ui import msgbox
 from ui.widgets import busy, done_busy
 from ui.worker import run_in_thread
@@ -24,13 +25,14 @@ log = logging.getLogger("tongket")
 
 
 def choose_folder(parent, title: str) -> str | None:
-    """Qt's own dialog (translated), not the system one, so it is Vietnamese
-    on an English Windows too."""
+    """The system's own dialog where there is one (in the language, date and
+    size format of Windows); the files in a folder are shown, not only the
+    folders, so that the clerk sees what is already there."""
     start = settings.get("last_export_folder") or str(Path.home())
     if not Path(start).is_dir():
         start = str(Path.home())
     folder = QFileDialog.getExistingDirectory(
-        parent, title, start, QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+        parent, title, start, QFileDialog.Option(0))
     return folder or None
 
 
@@ -49,7 +51,12 @@ def saved_report_data(parent, editor, final: bool):
     try:
         data = actions.load(window.store, window.catalog, editor.session.report_id, final=final)
     except MissingContent as exc:
-        msgbox.warning(parent, exc.message)
+        # the list is on the review page (a box of 40 lines would leave the screen)
+        few = "\n".join(f"- {m.text}" for m in exc.items) if len(exc.items) <= 5 else ""
+        msgbox.warning(parent, f"Báo cáo còn thiếu {len(exc.items)} chỗ nên chưa xuất bản chính thức được. "
+                               "Danh sách ở trang “Kiểm tra nội dung còn thiếu”: chọn từng dòng để đến "
+                               "đúng chỗ cần bổ sung. Muốn xin ý kiến ngay, hãy xuất bản nháp để góp ý.", few)
+        editor.show_page(REVIEW_PAGE)
         return None
     except UserError as exc:
         msgbox.error(parent, exc.message)

@@ -17,13 +17,16 @@ def choose_data_dir(parent) -> str:
     from PySide6.QtWidgets import QFileDialog
 
     return QFileDialog.getExistingDirectory(parent, "Chọn thư mục dữ liệu của TongKet", "",
-                                            QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+                                            QFileDialog.Option(0))
+
+
+MAIN_TITLE = "Soạn báo cáo tổng kết"
 
 
 class MainWindow(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("TongKet - Soạn báo cáo tổng kết")
+        self.setWindowTitle(MAIN_TITLE)  # Qt adds " – TongKet" (the display name)
         self.resize(1100, 720)
         self.store = None  # model.store.DraftStore
         self.catalog = None  # model.outline.OutlineCatalog
@@ -61,11 +64,20 @@ class MainWindow(QMainWindow):
                                     "cán bộ kỹ thuật (không chứa nội dung báo cáo)")
         self.logs_button.clicked.connect(lambda: self.send_logs())
         self.start.extra_buttons.addWidget(self.logs_button)
+        self.help_button = QPushButton("Hướng dẫn")
+        self.help_button.setToolTip("Hướng dẫn sử dụng ngắn (phím F1)")
+        self.help_button.clicked.connect(self.open_help)
+        self.start.extra_buttons.addWidget(self.help_button)
         self.verify_window = None
         self.receive_window = None
         # called with the new folder when the clerk picks another data folder;
         # returns False when it cannot be used (ui/app.py moves the one-instance lock)
         self.data_dir_changed = None
+
+    def open_help(self) -> None:
+        from ui.help_window import show_help
+
+        show_help(self)
 
     # -------------------------------------------------------------- data ---
     def show_quick_list(self) -> bool:
@@ -266,8 +278,7 @@ class MainWindow(QMainWindow):
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp sao lưu", "",
-                                                  "Bản sao lưu TongKet (*.sqlite3)",
-                                                  options=QFileDialog.DontUseNativeDialog)
+                                                  "Bản sao lưu TongKet (*.sqlite3)")
             if not path:
                 return False
         try:
@@ -338,8 +349,7 @@ class MainWindow(QMainWindow):
         from ui import msgbox
 
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp đề cương", "", "Tệp đề cương (*.toml)",
-                                                  options=QFileDialog.DontUseNativeDialog)
+            path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp đề cương", "", "Tệp đề cương (*.toml)")
             if not path:
                 return None
         try:
@@ -403,7 +413,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.editor)
         self.stack.setCurrentWidget(self.editor)
         unit = report.identity.unit or "báo cáo mới"
-        self.setWindowTitle(f"TongKet - {unit}")
+        self.setWindowTitle(unit)
 
     def close_editor(self) -> None:
         if self.editor is None:
@@ -415,7 +425,7 @@ class MainWindow(QMainWindow):
         settings.put("last_report", None)
         self.stack.removeWidget(editor)
         editor.deleteLater()
-        self.setWindowTitle("TongKet - Soạn báo cáo tổng kết")
+        self.setWindowTitle(MAIN_TITLE)
         self.refresh()
         self.start.select_id(editor.session.report_id)
 

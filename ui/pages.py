@@ -219,7 +219,12 @@ class SectionPage(_ScrollPage):
                 edit.setMaximumWidth(160)
                 edit.setPlaceholderText("3.456" if st.type == "integer" else "1,5")
                 unit = QLabel(st.unit)
-                err = _wrap_label("", ERROR_STYLE)
+                err = QLabel("")
+                err.setStyleSheet(ERROR_STYLE)
+                # room for one line kept whether or not there is an error: a
+                # message appearing never moves the fields below it
+                err.setFixedHeight(err.fontMetrics().lineSpacing() + 4)
+                err.setMinimumWidth(1)
                 edit.textChanged.connect(lambda text, fid=st.id: self._stat_changed(fid, text))
                 grid.addWidget(label, 2 * row, 0)
                 grid.addWidget(edit, 2 * row, 1)
@@ -231,6 +236,11 @@ class SectionPage(_ScrollPage):
         self.body.addStretch(1)
         self.show_stat_errors()
 
+    @property
+    def stat_labels(self) -> dict[str, str]:
+        """Labels of every statistic: a relation error names the other one."""
+        return {st.id: st.label for _s, st in self.session.outline.stat_fields()}
+
     def _stat_changed(self, field_id: str, text: str) -> None:
         self.session.set_answer(field_id, text)
         self.show_stat_errors()
@@ -241,10 +251,10 @@ class SectionPage(_ScrollPage):
         from model.numbers import parse_stat
 
         for st in self.section.stats:
-            parsed = parse_stat(self.session.answers.get(st.id, ""), st, values)
+            parsed = parse_stat(self.session.answers.get(st.id, ""), st, values, self.stat_labels)
             label = self.stat_errors[st.id]
             label.setText(parsed.error or "")
-            label.setVisible(bool(parsed.error))
+            label.setToolTip(parsed.error or "")
 
     def refresh(self) -> None:
         self.show_stat_errors()

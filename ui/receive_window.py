@@ -19,6 +19,7 @@ from model.receiving import (STATUS_BAD, STATUS_CONFLICT, STATUS_MISSING, STATUS
 from model.text import shown
 from model.trust import key_text
 from model.report import short_date
+from model.text import day_text
 from ui import msgbox
 from ui.export_actions import choose_folder, open_folder
 from ui.widgets import accept_file_drag, busy, done_busy, dropped_paths, ok_cancel_row, row_table
@@ -98,12 +99,22 @@ class ReportViewer(QDialog):
         layout.addWidget(close, 0, Qt.AlignRight)
 
 
+def iso_day(text) -> str:
+    """'2023-07-07' (or an ISO moment) as '07/07/2023'; other text as it is."""
+    import datetime as dt
+
+    try:
+        return day_text(dt.date.fromisoformat(str(text)[:10]))
+    except ValueError:
+        return str(text or "")
+
+
 def report_as_text(outline, data: dict, info: dict) -> str:
     from model.numbers import format_number
 
     ident = data.get("identity", {})
     lines = [f"Đơn vị: {ident.get('unit', '')}", f"Cấp trên: {ident.get('superior', '')}",
-             f"Số: {ident.get('doc_number', '')}-{ident.get('doc_code', '')}   Ngày: {ident.get('date', '')}",
+             f"Số: {ident.get('doc_number', '')}-{ident.get('doc_code', '')}   Ngày: {iso_day(ident.get('date'))}",
              f"Người ký: {ident.get('position', '')} {ident.get('signer', '')}",
              f"Tệp: {info.get('file_name', '')} — lần ký {info.get('revision', '')} — {info.get('verdict_label', '')}",
              key_text(info.get("fingerprint") or "") if info.get("fingerprint") else "", ""]
@@ -150,7 +161,7 @@ class TrustListDialog(QDialog):
         for e in self.entries:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, text in enumerate((e.unit, e.short_id, e.subject, e.added_at[:10])):
+            for col, text in enumerate((e.unit, e.short_id, e.subject, iso_day(e.added_at))):
                 self.table.setItem(row, col, QTableWidgetItem(shown(text)))
 
     def _remove(self) -> None:
@@ -291,14 +302,14 @@ class ReceiveWindow(QDialog):
 
     def _choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn các tệp báo cáo nhận được", "",
-                                                "Gói báo cáo (*.zip)",
-                                                options=QFileDialog.DontUseNativeDialog)
+                                                "Gói báo cáo (*.zip)")
         if names:
             self.receive([Path(n) for n in names])
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa các tệp báo cáo", "",
-                                                  QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+        # files shown too (greyed): a USB folder of packages must not look empty
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa các tệp báo cáo (.zip)", "",
+                                                  QFileDialog.Option(0))
         if folder:
             self.receive([Path(folder)])
 

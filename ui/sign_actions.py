@@ -8,7 +8,7 @@ import logging
 
 from model import settings
 from model.errors import UserError
-from model.trust import key_text
+from model.trust import phone_text, short_id
 from ui import msgbox, signing_dialogs
 from ui.export_actions import choose_folder, open_folder, saved_report_data
 from ui.widgets import busy, done_busy
@@ -41,7 +41,7 @@ def unlock_identity(parent, unit: str, superior: str):
             msgbox.error(parent, exc.message)
             return None
         msgbox.information(parent, "Đã có chữ ký số của đơn vị:\n" + ident.subject,
-                           "Báo mã này cho cấp trên để đối chiếu:\n" + key_text(ident.key_id))
+                           "Báo mã này cho cấp trên qua điện thoại để đối chiếu:\n" + phone_text(ident.key_id))
         return ident
     message = ""
     for _attempt in range(5):
@@ -140,7 +140,7 @@ def sign_and_export(parent, editor, done=None) -> None:
                               f"(trong thư mục {package.path.parent})\n\n"
                               "Gửi tệp .zip này qua thư điện tử hoặc ổ USB.",
                       yes="Mở thư mục", no="Đóng",
-                      detail=key_text(package.key_id)):
+                      detail="Báo mã này cho cấp trên qua điện thoại: " + short_id(package.key_id)):
             open_folder(package.path.parent)
         if done:
             done((result.files, result.package))

@@ -131,8 +131,7 @@ class SetupDialog(QDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp chữ ký số", "",
-                                              "Tệp chữ ký số (*.p12 *.pfx)",
-                                              options=QFileDialog.DontUseNativeDialog)
+                                              "Tệp chữ ký số (*.p12 *.pfx)")
         if name:
             self.file_edit.setText(name)
 
@@ -222,8 +221,7 @@ def choose_driver(parent, current: str = "") -> str | None:
     """The token's PKCS#11 driver file (a .dll on Windows)."""
     pattern = {"win32": "*.dll", "darwin": "*.dylib *.so"}.get(sys.platform, "*.so *.so.*")
     name, _ = QFileDialog.getOpenFileName(parent, DRIVER_TITLE.rstrip("…"), current,
-                                          f"Trình điều khiển thiết bị ký số ({pattern});;Mọi tệp (*)",
-                                          options=QFileDialog.DontUseNativeDialog)
+                                          f"Trình điều khiển thiết bị ký số ({pattern});;Mọi tệp (*)")
     return name or None
 
 

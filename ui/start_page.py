@@ -24,6 +24,8 @@ class StartPage(QWidget):
         self.hint.setWordWrap(True)
         self.table = row_table(COLUMNS, "reports-table", stretch=0)
         self.table.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
+        # Enter (or Return) on a row opens it, as a double click does
+        self.table.activated.connect(lambda index: self._open_key(index.row()))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.new_button = QPushButton("Tạo báo cáo mới")
@@ -39,13 +41,17 @@ class StartPage(QWidget):
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
-        buttons.addLayout(self.extra_buttons)
+        # a row of their own: in one row with the others they need 1,229 px (a 1024 px screen cut them)
+        extra = QHBoxLayout()
+        extra.addLayout(self.extra_buttons)
+        extra.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addLayout(extra)
         self._update_buttons()
 
     def populate(self, reports, catalog) -> None:
@@ -108,6 +114,12 @@ class StartPage(QWidget):
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).data(Qt.UserRole) == report_id:
                 self.table.selectRow(row)
+
+    def _open_key(self, row: int) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.mouseButtons() == Qt.NoButton:  # a double click opens through cellDoubleClicked
+            self._open_row(row)
 
     def _open_row(self, row: int) -> None:
         if row >= 0 and self.table.item(row, 0) is not None:

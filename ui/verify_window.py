@@ -93,8 +93,7 @@ class VerifyWindow(QDialog):
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp báo cáo nhận được", "",
-                                                "Gói báo cáo (*.zip);;Tất cả các tệp (*)",
-                                                options=QFileDialog.DontUseNativeDialog)
+                                                "Gói báo cáo (*.zip);;Tất cả các tệp (*)")
         if names:
             self.check([Path(n) for n in names])
 

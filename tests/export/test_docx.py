@@ -205,3 +205,63 @@ def test_nfd_emoji_and_control_characters(sample_data):
     texts = _texts(doc)
     i = texts.index("V- BÀI HỌC KINH NGHIỆM")
     assert texts[i + 1] == "Bài học: lấy dân làm gốc 🙂"
+
+
+# ------------------------------------------------ a document nobody sends back (issue 16)
+
+def test_no_table_row_splits_and_statistics_headers_repeat(sample_data):
+    doc = _doc(sample_data)
+    for table in doc.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    stats = [t for t in doc.tables if t.rows[0].cells[0].text == "TT"]
+    assert stats and all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in stats)
+
+
+def test_signature_block_is_one_row_kept_whole(sample_data):
+    doc = _doc(sample_data)
+    sign = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận"))
+    assert len(sign.rows) == 1 and sign.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    # the paragraph before it is kept with it
+    body = doc.element.body
+    before = sign._tbl.getprevious()
+    assert before.tag == qn("w:p") and before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert body is not None
+
+
+def test_draft_has_the_draft_mark_and_the_final_has_not(sample_data):
+    def first_header_text(doc):
+        hdr = doc.sections[0].first_page_header
+        return " ".join(c.text for t in hdr.tables for row in t.rows for c in row.cells)
+    assert "DỰ THẢO" in first_header_text(_doc(sample_data, draft=True))
+    assert "DỰ THẢO" not in first_header_text(_doc(sample_data, draft=False))
+
+
+def test_vietnamese_language_widow_control_and_no_compatibility_mode(sample_data):
+    raw = docx_bytes(sample_data, False)
+    import zipfile
+    z = zipfile.ZipFile(io.BytesIO(raw))
+    styles, settings = z.read("word/styles.xml").decode(), z.read("word/settings.xml").decode()
+    assert 'w:lang w:val="vi-VN"' in styles and "en-US" not in styles
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+    doc = Document(io.BytesIO(raw))
+    assert doc.styles["Normal"].paragraph_format.widow_control is True
+
+
+def test_lead_in_lines_keep_with_next_and_outline_points_are_printed(sample_data):
+    outline = sample_data.outline
+    section = next(s for s in outline.pages if len(s.texts) >= 2)
+    f = section.texts[0]
+    sample_data.answers[f.id] = "Một số kết quả nổi bật:\n- Kết quả một."
+    doc = _doc(sample_data)
+    paras = {p.text: p for p in doc.paragraphs}
+    assert paras["Một số kết quả nổi bật:"].paragraph_format.keep_with_next
+    lead = next(p for p in doc.paragraphs if p.text.startswith("- " + f.label[:30]))
+    assert lead.paragraph_format.keep_with_next and lead.runs[0].italic
+
+
+def test_blank_number_in_the_appendix_note(sample_data):
+    sample_data.identity.doc_number = ""
+    texts = _texts(_doc(sample_data))
+    note = next(t for t in texts if t.startswith("(Kèm theo"))
+    assert note.startswith("(Kèm theo Báo cáo số     -BC/ĐU ngày 15 tháng 7 năm 2023")

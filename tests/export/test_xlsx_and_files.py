@@ -149,3 +149,15 @@ def test_cli_sign_and_verify(tmp_path):
     bad = subprocess.run(sender + ["export", rid, "--out", str(tmp_path / "o"), "--sign",
                                    "--passphrase-file", str(wrong)], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "Mật khẩu chữ ký số không đúng" in bad.stderr
+
+
+def test_xlsx_subtitle_printing_and_codes(sample_data):
+    """The subtitle says "số" and the date in words; the codes column is hidden
+    and left out of print; the Thông tin sheet prints on one page wide."""
+    wb = load_workbook(io.BytesIO(xlsx_bytes(sample_data)))
+    ws = wb["Biểu thống kê"]
+    assert ws["A3"].value.startswith("(Kèm theo Báo cáo số 45-BC/ĐU ngày 15 tháng 7 năm 2023")
+    assert ws.column_dimensions["G"].hidden and "$F$" in ws.print_area
+    assert ws["C8"].border.left.style == "thin"
+    info = wb["Thông tin"]
+    assert info.sheet_properties.pageSetUpPr.fitToPage and info.page_setup.fitToWidth == 1

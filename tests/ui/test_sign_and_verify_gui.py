@@ -87,7 +87,7 @@ def test_sign_refused_while_content_missing(qtbot, window, no_dialogs, monkeypat
     called = []
     monkeypatch.setattr(signing_dialogs, "ask_setup", lambda *a: called.append(1))
     sign_actions.sign_and_export(editor, editor)
-    assert no_dialogs[-1][0] == "warning" and "còn thiếu nội dung" in no_dialogs[-1][1]
+    assert no_dialogs[-1][0] == "warning" and "còn thiếu 59 chỗ" in no_dialogs[-1][1]
     assert not called
 
 
