@@ -11,6 +11,27 @@ from ui.widgets import row_table
 COLUMNS = ["Đơn vị báo cáo", "Ngày báo cáo", "Tiến độ", "Hạn nộp", "Sửa lần cuối"]
 
 
+class ButtonRows(QVBoxLayout):
+    """Buttons added one by one, laid out in rows of per_row, left-aligned."""
+
+    def __init__(self, per_row: int = 4):
+        super().__init__()
+        self.per_row = per_row
+        self.rows: list[QHBoxLayout] = []
+        self.count_in_row = per_row
+
+    def addWidget(self, widget, *args) -> None:  # noqa: N802 - Qt's name
+        if self.count_in_row >= self.per_row:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.addLayout(row)
+            self.rows.append(row)
+            self.count_in_row = 0
+        row = self.rows[-1]
+        row.insertWidget(row.count() - 1, widget, *args)
+        self.count_in_row += 1
+
+
 class StartPage(QWidget):
     create_requested = Signal()
     open_requested = Signal(int)
@@ -34,17 +55,15 @@ class StartPage(QWidget):
         self.new_button.clicked.connect(self.create_requested)
         self.continue_button.clicked.connect(lambda: self._open_row(self.table.currentRow()))
         self.delete_button.clicked.connect(self._delete_current)
-        self.extra_buttons = QHBoxLayout()  # later features add buttons here
+        self.extra_buttons = ButtonRows(per_row=4)  # later features add buttons here
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
-        # a row of their own: in one row with the others they need 1,229 px (a 1024 px screen cut them)
-        extra = QHBoxLayout()
-        extra.addLayout(self.extra_buttons)
-        extra.addStretch(1)
+        # rows of their own, four a row: in one row they need over 1,200 px (a 1024 px screen cut them)
+        extra = self.extra_buttons
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
