@@ -46,8 +46,8 @@ from model.paths import set_data_dir
 set_data_dir(sys.argv[3])
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from ui.app import configure
-configure(app)
+from ui.app import configure, install_keys
+configure(app, keys=False)  # as ui/app.run_gui does
 from ui.main_window import MainWindow
 w = MainWindow(); w.show()
 app.processEvents()
@@ -55,6 +55,7 @@ print(f"shown {time.time() - t0:.4f}")
 w.show_quick_list()
 app.processEvents()
 print(f"listed {time.time() - t0:.4f}")
+install_keys(app)
 w.open_store()
 print(f"ready {time.time() - t0:.4f}")
 w.open_report(int(sys.argv[4]))

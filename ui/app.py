@@ -28,15 +28,16 @@ def install_translations(app: QApplication) -> bool:
     return ok
 
 
-def configure(app: QApplication) -> None:
+def configure(app: QApplication, keys: bool = True) -> None:
+    """keys=False: the keyboard filter (Alt letters, F1) is installed later by
+    the caller, once the start window is on screen (install_keys)."""
     app.setApplicationName("TongKet")
     app.setApplicationDisplayName("TongKet")
     app.setOrganizationName("TongKet")
     app.setStyle("Fusion")  # the same look on every Windows version
     install_translations(app)
-    from ui import keys
-
-    keys.install(app)  # Alt mnemonics on every button, F1 for the manual
+    if keys:
+        install_keys(app)
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(resource_dir() / "icon" / "tongket.png")))
@@ -44,6 +45,17 @@ def configure(app: QApplication) -> None:
     if font.pointSize() < 10:
         font.setPointSize(10)
         app.setFont(font)
+
+
+def install_keys(app: QApplication) -> None:
+    """Alt mnemonics on every button (the windows already shown get theirs
+    now), F1 for the manual."""
+    from ui import keys
+
+    keys.install(app)
+    for window in app.topLevelWidgets():
+        if window.isVisible():
+            keys.assign_mnemonics(window)
 
 
 def _excepthook(exc_type, exc, tb) -> None:
@@ -85,7 +97,7 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 def run_gui(measure_startup: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    configure(app)
+    configure(app, keys=False)  # the keyboard filter once the list is on screen
     sys.excepthook = _excepthook
     from model.logs import setup_logging
 
@@ -138,6 +150,7 @@ def run_gui(measure_startup: bool = False) -> int:
     window.show_quick_list()  # its list too, from a quick look at the database
     app.processEvents()
     listed = time.time()
+    install_keys(app)
     window.data_dir_changed = take_lock
     if not window.open_store():  # then the database and the list of reports
         for instance in held:

@@ -6,6 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableWidget
 
 
+# Enums by their full names (QHeaderView.ResizeMode.Stretch, not
+# QHeaderView.Stretch): the short form makes PySide build every enum of the
+# class on first use, which cost the start window 40 ms.
+
+
 def row_table(columns: list[str], name: str, stretch: int | None = None) -> QTableWidget:
     """A read-only table selecting whole rows, columns sized to their content,
     one column (or the last) taking the rest of the width."""
@@ -13,15 +18,15 @@ def row_table(columns: list[str], name: str, stretch: int | None = None) -> QTab
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(columns)
     table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if stretch is None:
         header.setStretchLastSection(True)
     else:
-        header.setSectionResizeMode(stretch, QHeaderView.Stretch)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
