@@ -268,6 +268,11 @@ class ReportEditor(QWidget):
 
         assign_mnemonics(self.window())  # the buttons of a page made just now get their Alt letters
 
+    def focus_current(self) -> None:
+        """The cursor into the page shown (once the editor is on screen: a
+        hidden widget cannot take the focus, so show_page's alone is lost)."""
+        self.stack.currentWidget().focus_field(None)
+
     def jump_to(self, section_id, field_id) -> None:
         self.show_page(section_id or IDENTITY_PAGE, field_id)
 

@@ -114,6 +114,7 @@ class IdentityPage(_ScrollPage):
         self.recipients = QPlainTextEdit("\n".join(ident.recipients))
         self.recipients.setPlaceholderText("Mỗi nơi nhận một dòng")
         self.recipients.setFixedHeight(110)
+        self.recipients.setTabChangesFocus(True)
         self.deadline = QDateEdit(_qdate(ident.deadline))
         self.deadline.setDisplayFormat("dd/MM/yyyy")
         self.deadline.setCalendarPopup(True)
@@ -192,6 +193,7 @@ class SectionPage(_ScrollPage):
             editor.setPlainText(session.answers.get(f.id, ""))
             fit_wrap(editor, editor.toPlainText())
             editor.setPlaceholderText("Viết nội dung mục này ở đây…")
+            editor.setTabChangesFocus(True)  # Tab goes on to the next field, as in a form
             editor.setMinimumHeight(200 if not several else 150)
             editor.document().setModified(False)
             editor.textChanged.connect(lambda fid=f.id, e=editor: self.text_edited.emit(fid, e))
