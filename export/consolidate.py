@@ -70,6 +70,14 @@ def _append(ws, cells: list, fill=None) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _sheet_print(ws, widths: dict[str, int], landscape: bool) -> None:
+    """A list sheet printed like the main one: A4, borders, the header row on
+    every page, one page wide; columns wide enough to read on screen."""
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+    print_table(ws, 1, ws.max_row, len(widths), landscape=landscape, pages_wide=1)
+
+
 def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]:
     wb = Workbook()
     ws = wb.active
@@ -151,6 +159,7 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
     _append(missing, [_cell(missing, "TT", True), _cell(missing, "Đơn vị chưa nộp báo cáo hợp lệ", True)])
     for i, name in enumerate(rs.missing_units(outline), start=1):
         _append(missing, [_cell(missing, i), _cell(missing, name)])
+    _sheet_print(missing, {"A": 6, "B": 70}, landscape=False)
 
     rejected = wb.create_sheet("Tệp không tổng hợp")
     _append(rejected, [_cell(rejected, h, True) for h in ("Tệp", "Đơn vị", "Kết quả kiểm tra", "Chi tiết")])
@@ -168,8 +177,9 @@ def write_workbook(rs: ReceivingStore, outline: Outline, fh) -> tuple[int, dict]
         elif st.state not in ("rejected", "recheck") and \
                 (r["outline_id"], r["outline_version"]) != (outline.id, outline.version):
             reason = "đề cương khác: " + reason
-        _append(rejected, [_cell(rejected, r["file_name"]), _cell(rejected, r["unit"]),
-                           _cell(rejected, st.label), _cell(rejected, reason)])
+        _append(rejected, [_cell(rejected, r["file_name"], wrap=True), _cell(rejected, r["unit"], wrap=True),
+                           _cell(rejected, st.label, wrap=True), _cell(rejected, reason, wrap=True)])
+    _sheet_print(rejected, {"A": 40, "B": 30, "C": 28, "D": 60}, landscape=True)
     wb.save(fh)
     return n, result, skipped
 

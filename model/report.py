@@ -14,6 +14,7 @@ POSITIONS = ("BÍ THƯ", "PHÓ BÍ THƯ")
 ON_BEHALF = ("T/M ĐẢNG ỦY", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")
 
 EMPTY, IN_PROGRESS, COMPLETE = "empty", "in_progress", "complete"
+TODAY = dt.date.today  # the laptop clock: for a hint only, never a rule (tests put their own)
 
 
 @dataclass
@@ -133,6 +134,16 @@ def unit_in_sentence(unit: str) -> str:
 
 def short_date(day: dt.date | None) -> str:
     return day_text(day)
+
+
+def deadline_warning(ident: Identity, today: dt.date | None = None) -> str:
+    """A deadline already past (the outline's 2023 date on a report of a
+    later round): a hint to check it, never a reason to refuse anything
+    (the laptop clock may be wrong).  '' when there is nothing to say."""
+    today = today or TODAY()
+    if ident.deadline is None or ident.deadline >= today:
+        return ""
+    return f"Hạn nộp {day_text(ident.deadline)} đã qua; hãy kiểm tra lại hạn nộp của đợt này."
 
 
 # ---------------------------------------------------------- completeness ---

@@ -28,6 +28,28 @@ def install_translations(app: QApplication) -> bool:
     return ok
 
 
+UNSET_LOCALES = ("", "C", "POSIX", "C.UTF-8", "C.utf8")
+
+
+def vietnamese_system_locale(environ=None, platform: str = sys.platform) -> None:
+    """Before the QApplication exists: where no locale is set (a Linux
+    machine left at C), make Qt's *system* locale Vietnamese.  Qt's own file
+    dialog lists dates and sizes with QLocale.system(), not with the default
+    set in install_translations, so without this it shows '28 Nov' and
+    '20.00 KiB'.  Windows and macOS have native dialogs in the system's own
+    language, and a locale the user chose is left alone."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    if platform.startswith(("win", "darwin")) or environ.get("LC_ALL"):
+        return
+    if environ.get("LANG", "") not in UNSET_LOCALES:
+        return
+    for name in ("LC_TIME", "LC_NUMERIC"):  # dates, and the decimal comma of sizes
+        if environ.get(name, "") in UNSET_LOCALES:
+            environ[name] = "vi_VN.UTF-8"
+
+
 def configure(app: QApplication, keys: bool = True) -> None:
     """keys=False: the keyboard filter (Alt letters, F1) is installed later by
     the caller, once the start window is on screen (install_keys)."""
@@ -96,6 +118,8 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def run_gui(measure_startup: bool = False) -> int:
+    if QApplication.instance() is None:
+        vietnamese_system_locale()
     app = QApplication.instance() or QApplication(sys.argv)
     configure(app, keys=False)  # the keyboard filter once the list is on screen
     sys.excepthook = _excepthook

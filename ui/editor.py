@@ -7,8 +7,8 @@ import logging
 import sqlite3
 import time
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
                                QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -24,22 +24,50 @@ AUTOSAVE_MS = 700
 STATE_MARK = {EMPTY: "○", IN_PROGRESS: "◐", COMPLETE: "●"}
 STATE_COLOR = {EMPTY: "#757575", IN_PROGRESS: "#e65100", COMPLETE: "#2e7d32"}
 STATE_TIP = {EMPTY: "Chưa soạn", IN_PROGRESS: "Đang soạn, còn thiếu", COMPLETE: "Đã đủ nội dung"}
+ROW_GAP = 6  # pixels between two wrapped titles of the sidebar
 
 
 class _WrapDelegate(QStyledItemDelegate):
     """Rows as tall as their wrapped title: QTreeView asks a row's height
-    without its width, so the width is given here (column minus indent)."""
+    without its width, so the width the row will have is given here (the
+    column less the indent) and the style wraps the text exactly as it
+    will paint it."""
 
     def sizeHint(self, option, index):  # noqa: N802 - Qt's name
         view = self.parent()
-        depth, parent = 0, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
         option = QStyleOptionViewItem(option)
         self.initStyleOption(option, index)
-        width = max(60, view.viewport().width() - view.indentation() * (depth + 1) - 20)
-        rect = QFontMetrics(option.font).boundingRect(0, 0, width, 100000, Qt.TextWordWrap, option.text)
-        return QSize(width, rect.height() + 6)
+        option.rect = QRect(0, 0, row_width(view, index), 1)  # height 0 is "no width"
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + ROW_GAP)
+
+
+def row_width(view, index) -> int:
+    """The width of an item's row in a one-column tree: the column less one
+    indent per level (and one for the expand arrows at the root)."""
+    depth, parent = 0, index.parent()
+    while parent.isValid():
+        depth, parent = depth + 1, parent.parent()
+    if view.rootIsDecorated():
+        depth += 1
+    return max(60, view.columnWidth(0) - view.indentation() * depth)
+
+
+class _Sidebar(QTreeWidget):
+    """The outline's tree, whose rows are measured again whenever its width
+    changes (a resized window, a moved splitter, a scroll bar that appears):
+    a row measured once at another width cuts its title."""
+
+    def __init__(self):
+        super().__init__()
+        self._measured_width = -1
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        if width != self._measured_width:
+            self._measured_width = width
+            self.scheduleDelayedItemsLayout()  # asks every row's height again
 
 
 class ReportEditor(QWidget):
@@ -54,7 +82,7 @@ class ReportEditor(QWidget):
         self.save_error: str | None = None
         self.spelling = None
 
-        self.sidebar = QTreeWidget()
+        self.sidebar = _Sidebar()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setHeaderHidden(True)
         self.sidebar.setMinimumWidth(280)
@@ -239,6 +267,11 @@ class ReportEditor(QWidget):
         from ui.keys import assign_mnemonics
 
         assign_mnemonics(self.window())  # the buttons of a page made just now get their Alt letters
+
+    def focus_current(self) -> None:
+        """The cursor into the page shown (once the editor is on screen: a
+        hidden widget cannot take the focus, so show_page's alone is lost)."""
+        self.stack.currentWidget().focus_field(None)
 
     def jump_to(self, section_id, field_id) -> None:
         self.show_page(section_id or IDENTITY_PAGE, field_id)

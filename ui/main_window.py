@@ -412,6 +412,7 @@ class MainWindow(QMainWindow):
         self.editor.closed.connect(self.close_editor)
         self.stack.addWidget(self.editor)
         self.stack.setCurrentWidget(self.editor)
+        self.editor.focus_current()  # typing starts in the page, not in the sidebar
         unit = report.identity.unit or "báo cáo mới"
         self.setWindowTitle(unit)
 

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QFrame, QGridL
                                QVBoxLayout, QWidget)
 
 from model.outline import Section
-from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS, progress
+from model.report import IDENTITY_LABELS, ON_BEHALF, POSITIONS, deadline_warning, progress
 from model.session import ReportSession
 
 ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #e65100; font-weight: bold;"  # to check, not an error
 # Qt lays a paragraph out again on every key; in a paragraph with a run of
 # thousands of characters and no space it looks for a word boundary that is
 # not there (about a second a key for 216,000 characters).  Such text wraps
@@ -114,6 +115,7 @@ class IdentityPage(_ScrollPage):
         self.recipients = QPlainTextEdit("\n".join(ident.recipients))
         self.recipients.setPlaceholderText("Mỗi nơi nhận một dòng")
         self.recipients.setFixedHeight(110)
+        self.recipients.setTabChangesFocus(True)
         self.deadline = QDateEdit(_qdate(ident.deadline))
         self.deadline.setDisplayFormat("dd/MM/yyyy")
         self.deadline.setCalendarPopup(True)
@@ -129,7 +131,11 @@ class IdentityPage(_ScrollPage):
         form.addRow(IDENTITY_LABELS["signer"] + ":", self.signer)
         form.addRow(IDENTITY_LABELS["recipients"] + ":", self.recipients)
         form.addRow("Hạn nộp:", self.deadline)
+        self.deadline_note = _wrap_label("", WARNING_STYLE)
+        self.deadline_note.setObjectName("deadline-note")
+        form.addRow("", self.deadline_note)
         self.body.addLayout(form)
+        self.show_deadline_note()
         self.body.addStretch(1)
 
         for w in (self.unit, self.doc_number, self.doc_code, self.place, self.signer):
@@ -154,7 +160,16 @@ class IdentityPage(_ScrollPage):
             recipients=[r for r in self.recipients.toPlainText().split("\n") if r.strip()],
             deadline=self.deadline.date().toPython(),
         )
+        self.show_deadline_note()
         self.edited.emit()
+
+    def show_deadline_note(self) -> None:
+        note = deadline_warning(self.session.identity)
+        self.deadline_note.setText(note)
+        self.deadline_note.setVisible(bool(note))
+
+    def refresh(self) -> None:
+        self.show_deadline_note()
 
     def focus_field(self, field_id):
         self.unit.setFocus()
@@ -192,6 +207,7 @@ class SectionPage(_ScrollPage):
             editor.setPlainText(session.answers.get(f.id, ""))
             fit_wrap(editor, editor.toPlainText())
             editor.setPlaceholderText("Viết nội dung mục này ở đây…")
+            editor.setTabChangesFocus(True)  # Tab goes on to the next field, as in a form
             editor.setMinimumHeight(200 if not several else 150)
             editor.document().setModified(False)
             editor.textChanged.connect(lambda fid=f.id, e=editor: self.text_edited.emit(fid, e))
@@ -278,6 +294,9 @@ class ReviewPage(_ScrollPage):
         self.body.addWidget(_wrap_label("Kiểm tra nội dung còn thiếu", "font-size: 15pt; font-weight: bold;"))
         self.summary = _wrap_label("")
         self.body.addWidget(self.summary)
+        self.deadline_note = _wrap_label("", WARNING_STYLE)
+        self.deadline_note.setObjectName("deadline-note")
+        self.body.addWidget(self.deadline_note)
         self.list = QListWidget()
         self.list.setObjectName("missing-list")
         self.list.setWordWrap(True)
@@ -320,6 +339,9 @@ class ReviewPage(_ScrollPage):
         else:
             self.summary.setText(f"Đã đủ {done}/{total} mục. Còn {len(missing)} chỗ cần bổ sung; "
                                  "bấm vào từng dòng để đến đúng chỗ:")
+        note = deadline_warning(self.session.identity)
+        self.deadline_note.setText(note)
+        self.deadline_note.setVisible(bool(note))
         for m in missing:
             item = QListWidgetItem(m.text)
             item.setData(Qt.UserRole, m.section_id)

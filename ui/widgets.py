@@ -42,8 +42,15 @@ def busy(parent, text: str) -> QProgressDialog:
 
 
 def done_busy(progress: QProgressDialog) -> None:
+    """Close the 'please wait'; if it had the keyboard, the window that
+    opened it gets it back (not every window manager does so itself, and
+    without an active window the Alt letters of its buttons do nothing)."""
+    had_keyboard = progress.isActiveWindow()
+    owner = progress.parentWidget()
     progress.close()
     progress.deleteLater()
+    if had_keyboard and owner is not None:
+        owner.window().activateWindow()
 
 
 def ok_cancel_row(dialog, ok_text: str = "Đồng ý"):

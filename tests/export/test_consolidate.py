@@ -169,6 +169,14 @@ def test_thirty_units_consolidated(province, tmp_path, data_dir):
     rejected = {r[0]: r for r in wb["Tệp không tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert rejected["sua-so-lieu.zip"][2] == "Đã bị sửa đổi sau khi ký"
     assert packages[UNITS[26]][0].name in rejected  # the old revision: history, not totals
+    # the two list sheets print like the main one: A4, borders, header row on every page, one page wide
+    for name, last in (("Chưa nộp", "B"), ("Tệp không tổng hợp", "D")):
+        sheet = wb[name]
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4, name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, name
+        assert sheet.print_title_rows == "$1:$1", name
+        assert sheet.print_area == f"'{name}'!$A$1:${last}${sheet.max_row}", sheet.print_area
+        assert sheet["A1"].border.left.style == "thin" and sheet[f"{last}{sheet.max_row}"].border.right.style == "thin"
 
     board = {line["unit"]: line for line in rs.board(outline)}
     assert board["Xã Thử Nghiệm 01"]["status"] == STATUS_OK

@@ -106,3 +106,19 @@ def test_create_sample_in_store(store, outline):
     assert r.identity.unit == "ĐẢNG ỦY XÃ HÒA AN"
     assert r.identity.superior == "ĐẢNG BỘ TỈNH ĐẮK LẮK"
     assert progress(outline, r.answers) == (15, 15)
+
+
+def test_a_past_deadline_is_a_hint(outline, monkeypatch):
+    from model import report
+    from model.report import default_identity, deadline_warning
+
+    ident = default_identity(outline, dt.date(2026, 11, 28))
+    assert ident.deadline == dt.date(2023, 7, 20)  # the outline's 2023 plan
+    assert deadline_warning(ident, dt.date(2026, 11, 28)) == \
+        "Hạn nộp 20/07/2023 đã qua; hãy kiểm tra lại hạn nộp của đợt này."
+    assert deadline_warning(ident, dt.date(2023, 7, 20)) == ""  # the day itself is not past
+    monkeypatch.setattr(report, "TODAY", lambda: dt.date(2023, 7, 1))  # the model's clock
+    assert deadline_warning(ident) == ""
+    assert deadline_warning(Identity()) == ""
+    # a hint, not a rule: nothing is missing because of it
+    assert not [m for m in missing_items(outline, ident, {}) if "hạn nộp" in m.text.lower()]

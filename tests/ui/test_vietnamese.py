@@ -117,3 +117,41 @@ def test_our_message_boxes(qtbot, monkeypatch):
     for texts in seen:
         for text in texts:
             assert not ENGLISH.search(text), text
+
+
+def test_qt_file_dialog_dates_and_sizes_in_vietnamese(tmp_path):
+    """Qt's own file dialog formats with QLocale.system(): on a machine left
+    at the C locale, TongKet makes that locale Vietnamese before the
+    QApplication exists (a fresh process: the tests' application exists)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ui.app import vietnamese_system_locale
+
+    env = {"LANG": "C.UTF-8"}
+    vietnamese_system_locale(env, "linux")
+    assert env == {"LANG": "C.UTF-8", "LC_TIME": "vi_VN.UTF-8", "LC_NUMERIC": "vi_VN.UTF-8"}
+    chosen = {"LANG": "en_US.UTF-8"}
+    vietnamese_system_locale(chosen, "linux")
+    assert chosen == {"LANG": "en_US.UTF-8"}  # a locale the user chose is left alone
+    windows = {}
+    vietnamese_system_locale(windows, "win32")
+    assert windows == {}  # the native dialog speaks the system's language
+
+    script = (
+        "from ui.app import vietnamese_system_locale; vietnamese_system_locale()\n"
+        "from PySide6.QtCore import QDateTime, QDate, QTime, QLocale\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "s = QLocale.system()\n"
+        "print(s.toString(QDateTime(QDate(2026, 11, 28), QTime(9, 5)), QLocale.ShortFormat))\n"
+        "print(s.formattedDataSize(20480))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG="C", QT_QPA_PLATFORM="offscreen")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True,
+                         text=True, timeout=60).stdout.split("\n")
+    assert out[0] == "28/11/26 09:05", out
+    assert out[1] == "20,00 KiB", out  # decimal comma; Qt's Vietnamese data itself says KiB

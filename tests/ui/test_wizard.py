@@ -195,3 +195,28 @@ def test_outline_dialog(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.chosen().key == "nq25-kl43-dan-van@1"
     assert "15 mục" in dialog.list.item(0).text()
+
+
+def test_a_past_deadline_is_said_on_identity_and_review(qtbot, window, monkeypatch):
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from model import report
+
+    monkeypatch.setattr(report, "TODAY", lambda: dt.date(2026, 11, 28))
+    window.create_report()
+    editor = window.editor
+    page = editor.pages[IDENTITY_PAGE]
+    said = "Hạn nộp 20/07/2023 đã qua; hãy kiểm tra lại hạn nộp của đợt này."
+    assert page.deadline_note.isVisible() and page.deadline_note.text() == said
+    editor.show_page(REVIEW_PAGE)
+    review = editor.pages[REVIEW_PAGE]
+    assert review.deadline_note.isVisible() and review.deadline_note.text() == said
+    assert review.draft_button.isEnabled() and review.sign_button.isEnabled()  # nothing blocked
+    # the clerk puts this round's deadline: the note goes
+    editor.show_page(IDENTITY_PAGE)
+    page.deadline.setDate(QDate(2026, 12, 15))
+    assert not page.deadline_note.isVisible()
+    editor.show_page(REVIEW_PAGE)
+    assert not review.deadline_note.isVisible()
