@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableWidget
 
 
@@ -32,6 +31,8 @@ def row_table(columns: list[str], name: str, stretch: int | None = None) -> QTab
 
 def busy(parent, text: str) -> QProgressDialog:
     """A modal 'please wait' with no button (the work cannot be half done)."""
+    from PySide6.QtCore import Qt
+
     progress = QProgressDialog(text, "", 0, 0, parent)
     progress.setWindowTitle("TongKet")
     progress.setCancelButton(None)
