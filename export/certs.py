@@ -190,13 +190,17 @@ def _forged_parent(cert, candidates) -> bool:
 
 
 def _listed_in(cert, crls):
-    """The revocation date when a CRL (already checked as signed by the
-    issuer when it was imported) lists this certificate; else None."""
-    for crl in crls:
+    """The revocation date when a CRL of the certificate's issuer that we
+    hold (checked as signed by that issuer when it was imported; DER bytes)
+    lists this certificate; else None."""
+    for blob in crls:
         try:
+            crl = x509.load_der_x509_crl(blob) if isinstance(blob, (bytes, bytearray)) else blob
+            if crl.issuer != cert.issuer:
+                continue
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-        except Exception:  # noqa: BLE001 - an odd CRL is not a listing
-            entry = None
+        except ValueError:
+            continue
         if entry is not None:
             return entry.revocation_date_utc
     return None
@@ -275,9 +279,10 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
                           "(đã cũ hoặc không khớp); chưa kiểm tra được chứng thư có bị thu hồi hay không")
         # The signing time is the sender's claim: a certificate listed in any
         # CRL of its issuer that we hold is refused, whatever moment it claims.
-        listed = _listed_in(cert, leaf_crls)
-        if listed is not None:
-            raise cv.RevokedError(f"revoked on {listed}")
+        if _listed_in(cert, leaf_crls) is not None:
+            check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên "
+                                    "máy; thời điểm ký ghi trong gói là lời của máy gửi nên không được tính)")
+            return
     except cv.RevokedError:
         check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên máy)")
         return
@@ -305,6 +310,11 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
         weak = key_weakness(parsed) or _cert_hash_weakness(parsed)
         if weak:
             check.refuse("weak", "trong chuỗi chứng thực: " + weak)
+            return
+        # an intermediate CA revoked by its own issuer takes its certificates with it
+        if parsed.issuer != parsed.subject and _listed_in(parsed, crls) is not None:
+            check.refuse("revoked", "chứng thư của tổ chức chứng thực cấp trên trong chuỗi đã bị thu hồi "
+                                    "(theo danh sách thu hồi CRL trên máy)")
             return
     root = x509.load_der_x509_certificate(path.trust_anchor.authority.certificate.dump()) \
         if getattr(path.trust_anchor.authority, "certificate", None) is not None else None

@@ -98,7 +98,8 @@ def decide_trust(trust_list: TrustList, verdicts: list[Verdict], trust_new: bool
             bucket.setdefault(unit_key(v.unit), set()).add(v.key_id)
 
     def trusted_for(unit: str) -> set[str]:
-        return trust_list.keys_for(unit) | anchored.get(unit_key(unit), set())
+        # as model/receiving.states: once a CA vouches for a key of the unit, only such keys speak for it
+        return anchored.get(unit_key(unit)) or trust_list.keys_for(unit)
 
     trusted_now = []
     if trust_new:
@@ -128,7 +129,10 @@ def import_packages(rs: ReceivingStore, paths, outline: Outline, trust_new: bool
         _check_outline(v, outline)  # before any trust decision: a refused file never plants trust
         verdicts.append(v)
     if trust_new:
-        decide_trust(rs.trust, verdicts, trust_new=True, known=known_keys(rs))
+        # only packages of this outline may be trusted first (one of another is refused here)
+        this_outline = [v for v in verdicts
+                        if (v.outline_id, v.outline_version) == (outline.id, outline.version)]
+        decide_trust(rs.trust, this_outline, trust_new=True, known=known_keys(rs))
     stored: list[tuple[Verdict, int | None, ImportOutcome | None]] = []
     for v in verdicts:
         try:

@@ -110,12 +110,16 @@ class ReceivingStore:
         rows = self.rows()
         trusted = self.trust.keys_by_unit()
         keys_seen: dict[str, set[str]] = {}
+        vouched: dict[str, set[str]] = {}
         for r in rows:
             if r["verdict"] == INTACT and r["anchored"]:
-                # a key a certification authority vouches for speaks for the unit
-                trusted.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+                vouched.setdefault(r["unit_key"], set()).add(r["fingerprint"])
             elif r["verdict"] == INTACT:
                 keys_seen.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+        # a key a certification authority vouches for speaks for the unit; once
+        # one has arrived, a key trusted earlier without it (trusted first, or
+        # by a person) no longer does: the CA's word is the stronger one
+        trusted.update(vouched)
         out = {}
         for r in rows:
             order = (r["report_date"] or "", r["revision"] or 0, r["id"])
@@ -145,12 +149,19 @@ class ReceivingStore:
             best = latest_revision.get(key)
             if best is None or (st.order[1], st.id) > (best.order[1], best.id):
                 latest_revision[key] = st
-        per_unit: dict[str, PackageState] = {}
-        for st in latest_revision.values():
-            best = per_unit.get(st.unit_key)
-            if best is None or st.order > best.order:
-                per_unit[st.unit_key] = st
-        return {k: st.id for k, st in per_unit.items()}
+        # a report is as recent as the latest date any of its revisions gave
+        # (a correction that moves the date back does not make it older)
+        report_date: dict[tuple, str] = {}
+        for st in self.states(outline).values():
+            if st.counts:
+                key = (st.unit_key, report_of.get(st.id, ""))
+                report_date[key] = max(report_date.get(key, ""), st.order[0])
+        per_unit: dict[str, tuple] = {}
+        for key, st in latest_revision.items():
+            rank = (report_date[key], st.order[1], st.id)
+            if st.unit_key not in per_unit or rank > per_unit[st.unit_key][0]:
+                per_unit[st.unit_key] = (rank, st)
+        return {k: st.id for k, (_rank, st) in per_unit.items()}
 
     def counted_ids(self, outline: Outline) -> dict[str, int]:
         """current_ids limited to the units that must report, once a list of

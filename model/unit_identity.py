@@ -46,9 +46,15 @@ def _syllable_key(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(base)) + tone
 
 
+# apostrophes and dashes as people type them: H'leo = H’leo, Ea-Kar = Ea Kar
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "-": " ", "–": " ", "—": " "})
+
+
 def _tone_free(text: str) -> str:
-    """Words with their tone written at the end, lower case, single spaces."""
-    return " ".join(_syllable_key(w) for w in clean_line(text).casefold().split())
+    """Words with their tone written at the end, lower case, single spaces,
+    apostrophes alike, dashes as spaces, no full stop at the end."""
+    text = clean_line(text).casefold().translate(_FOLD).rstrip(" .")
+    return " ".join(_syllable_key(w) for w in text.split())
 
 
 _PREFIX_KEYS = tuple(_tone_free(p) + " " for p in _PREFIXES)
@@ -124,7 +130,7 @@ def _word_problem(word: str) -> str | None:
     """A mark only where Vietnamese writes one: vowel marks on their vowels,
     at most one tone mark in a syllable, every mark on a vowel."""
     base = ""
-    marks_here = 0
+    marks_here = vowel_marks = 0
     tones = 0
     for ch in unicodedata.normalize("NFD", word):
         if not _allowed(ch):
@@ -133,12 +139,13 @@ def _word_problem(word: str) -> str | None:
         if unicodedata.combining(ch):
             marks_here += 1
             tones += ch in _TONES
+            vowel_marks += ch not in _TONES
             fits = base.lower() in _VOWELS and (ch in _TONES or base.lower() in _MARK_BASES.get(ch, ""))
-            if not fits or marks_here > 2 or tones > 1:
+            if not fits or marks_here > 2 or tones > 1 or vowel_marks > 1:
                 return (f"tên đơn vị có dấu đặt sai chỗ (U+{ord(ch):04X} trên “{base or ' '}”), không phải "
                         "cách viết tiếng Việt; có thể là tên giả mạo trông giống tên thật")
         else:
-            base, marks_here = ch, 0
+            base, marks_here, vowel_marks = ch, 0, 0
             if not ch.isalpha():
                 tones = 0  # '-', '/' … start another syllable
     return None

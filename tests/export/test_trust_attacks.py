@@ -672,3 +672,105 @@ def test_a_mark_on_a_consonant_is_a_look_alike_and_units_outside_the_list_never_
     assert result.units == 1 and result.totals["dan_so"] < 1_500_000
     line = next(b for b in rs.board(outline) if not b["expected"])
     assert "không đưa vào tổng hợp" in " ".join(line["notes"])
+
+
+# ------------------------------------------------------ the second review ---
+
+def _ca_with_crl(revoked_serials=(), issuer_key=None, issuer=None):
+    from cryptography.x509 import CertificateRevocationListBuilder, RevokedCertificateBuilder
+
+    b = CertificateRevocationListBuilder().issuer_name(issuer.subject).last_update(NOW) \
+        .next_update(NOW + dt.timedelta(days=30))
+    for serial in revoked_serials:
+        b = b.add_revoked_certificate(RevokedCertificateBuilder().serial_number(serial)
+                                      .revocation_date(NOW - dt.timedelta(days=5)).build())
+    return b.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def test_a_revoked_certificate_is_refused_whatever_time_it_claims(base_members, tmp_path):
+    ca_key = _key()
+    ca = _cert(ca_key, "CA thử", ca=True)
+    key = _key()
+    leaf = _cert(key, "Đảng ủy xã Hòa An", issuer_key=ca_key, issuer_name=ca.subject, serial=4242,
+                 days=(-100, 300))
+    crl = _ca_with_crl([4242], ca_key, ca)
+    members = dict(base_members)
+    pkg = forge(members, SigningIdentity(key, leaf, [ca]), tmp_path, "a.zip")
+    # a signature that claims to be 30 days old, before the revocation and the CRL
+
+    data = json.loads(zipfile.ZipFile(pkg).read(MANIFEST))
+    backdated = sign_detached(json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
+                              SigningIdentity(key, leaf, [ca]), NOW - dt.timedelta(days=30))
+    with zipfile.ZipFile(pkg) as zin:
+        parts = {i.filename: zin.read(i) for i in zin.infolist()}
+    parts[MANIFEST] = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+    parts[SIGNATURE] = backdated
+    old = tmp_path / "cu.zip"
+    with zipfile.ZipFile(old, "w") as zout:
+        for n, b in parts.items():
+            zout.writestr(n, b)
+    for p in (pkg, old):
+        v = V.verify_package(p, anchors=[ca], crls=[crl])
+        assert v.code == V.CERT_REVOKED, (p.name, v.line())
+
+
+def test_an_intermediate_revoked_by_its_root_takes_its_certificates_with_it(base_members, tmp_path):
+    root_key = _key()
+    root = _cert(root_key, "Gốc thử", ca=True)
+    sub_key = _key()
+    sub = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA con")]))
+           .issuer_name(root.subject).public_key(sub_key.public_key()).serial_number(77)
+           .not_valid_before(NOW - dt.timedelta(days=10)).not_valid_after(NOW + dt.timedelta(days=300))
+           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+           .sign(root_key, hashes.SHA256()))
+    key = _key()
+    leaf = _cert(key, "Đảng ủy xã Hòa An", issuer_key=sub_key, issuer_name=sub.subject)
+    crl = _ca_with_crl([77], root_key, root)
+    pkg = forge(base_members, SigningIdentity(key, leaf, [sub]), tmp_path, "a.zip")
+    assert V.verify_package(pkg, anchors=[root]).anchored
+    assert V.verify_package(pkg, anchors=[root], crls=[crl]).code == V.CERT_REVOKED
+
+
+def test_apostrophes_and_dashes_as_people_type_them():
+    assert unit_key("Xã Ea H'leo") == unit_key("Xã Ea H’leo") == unit_key("XÃ EA H’LEO.")
+    assert unit_key("Xã Ea-Kar") == unit_key("Xã Ea Kar")
+    for doubled in ("Xã Krô\u0302ng", "Xã Hư\u031bng", "Xã Hă\u0302n"):
+        assert unit_name_problem(doubled)
+
+
+def test_a_ca_vouched_key_outranks_a_key_trusted_first(base_members, rs, inbox):
+    outline = default_outline()
+    fake = forge(base_members, _ident(), inbox, "a.zip", edit=lambda d: (
+        d.update(report_id="gia"), d["identity"].update(date="2030-01-01"), _set_stat("dan_so", 999_999)(d)))
+    import_packages(rs, [fake], outline, trust_new=True)
+    assert TrustList(rs.db).entries()  # trusted first: nothing else claimed the unit yet
+    ca_key = _key()
+    ca = _cert(ca_key, "CA thử", ca=True)
+    key = _key()
+    real = _cert(key, "Đảng ủy xã Hòa An", issuer_key=ca_key, issuer_name=ca.subject)
+    import_packages(rs, [forge(base_members, SigningIdentity(key, real, [ca]), inbox, "b.zip")], outline,
+                    anchors=[ca])
+    counted = rs.current_ids(outline)
+    assert rs.stats_of(next(iter(counted.values())))["dan_so"]["value"] != 999_999
+    assert any(st.state == "mismatch" for st in rs.states(outline).values())
+
+
+def test_an_old_report_replayed_never_outranks_a_newer_one_corrected_backwards(base_members, rs, inbox):
+    outline = default_outline()
+    ident = _ident()
+    old = forge(base_members, ident, inbox, "w.zip", edit=lambda d: (
+        d.update(report_id="W", revision=1), d["identity"].update(date="2023-07-20"), _set_stat("dan_so", 111)(d)))
+    x1 = forge(base_members, ident, inbox, "x1.zip", edit=lambda d: (
+        d.update(report_id="X", revision=1), d["identity"].update(date="2023-07-25"), _set_stat("dan_so", 222)(d)))
+    x2 = forge(base_members, ident, inbox, "x2.zip", edit=lambda d: (
+        d.update(report_id="X", revision=2), d["identity"].update(date="2023-07-18"), _set_stat("dan_so", 333)(d)))
+    import_packages(rs, [x1, x2], outline, trust_new=True)
+    import_packages(rs, [old], outline)
+    assert rs.stats_of(next(iter(rs.current_ids(outline).values())))["dan_so"]["value"] == 333
+
+
+def test_a_package_of_another_outline_never_plants_trust(base_members, rs, inbox):
+    other = forge(base_members, _ident(), inbox, "a.zip",
+                  edit=lambda d: d["outline"].update(version=2), manifest_edit=lambda m: m["outline"].update(version=2))
+    outcome = import_packages(rs, [other], default_outline(), trust_new=True)[0]
+    assert outcome.status == "other_outline" and TrustList(rs.db).entries() == []
