@@ -80,14 +80,13 @@ def build_parser():
     c.add_argument("--outline", help="mã đề cương cần tổng hợp, dạng id@phiên-bản")
     c.add_argument("--trust-new", action="store_true",
                    help="ghi nhận người ký lần đầu gặp vào danh sách tin cậy")
-    t = sub.add_parser("trust", help="danh sách chữ ký số được tin cậy của các đơn vị")
-    tsub = t.add_subparsers(dest="trust_command", required=True)
-    tsub.add_parser("list", help="liệt kê")
-    ta = tsub.add_parser("add", help="tin cậy chữ ký số của một gói báo cáo (sau khi đã so dấu vân tay)")
-    ta.add_argument("file")
-    tr = tsub.add_parser("remove", help="bỏ tin cậy mọi chữ ký số của một đơn vị")
-    tr.add_argument("unit")
-    _trust_ca_parser(sub)
+    _list_add_remove(sub, "trust", "danh sách chữ ký số được tin cậy của các đơn vị", "liệt kê",
+                     "tin cậy chữ ký số của một gói báo cáo (sau khi đã so dấu vân tay)",
+                     ("unit", "bỏ tin cậy mọi chữ ký số của một đơn vị"))
+    _list_add_remove(sub, "trust-ca", "chứng thư gốc tin cậy (của các tổ chức chứng thực)",
+                     "liệt kê chứng thư gốc, chứng thư trung gian và danh sách thu hồi",
+                     "thêm chứng thư (.cer, .crt, .pem) hoặc danh sách thu hồi (.crl)",
+                     ("fingerprint", "xóa theo dấu vân tay (ít nhất 8 ký tự đầu)"))
     b = sub.add_parser("backup", help="sao lưu dữ liệu (vào thư mục sao lưu, hoặc vào --out)")
     b.add_argument("--out", help="thư mục ghi bản sao lưu (ví dụ ổ USB)")
     sub.add_parser("backups", help="liệt kê các bản sao lưu trong thư mục dữ liệu")
@@ -157,14 +156,15 @@ def _token_signer(args):
                        chain_file=args.chain_file)
 
 
-def _trust_ca_parser(sub) -> None:
-    t = sub.add_parser("trust-ca", help="chứng thư gốc tin cậy (của các tổ chức chứng thực)")
-    tsub = t.add_subparsers(dest="trust_ca_command", required=True)
-    tsub.add_parser("list", help="liệt kê chứng thư gốc, chứng thư trung gian và danh sách thu hồi")
-    ta = tsub.add_parser("add", help="thêm chứng thư (.cer, .crt, .pem) hoặc danh sách thu hồi (.crl)")
-    ta.add_argument("file")
-    tr = tsub.add_parser("remove", help="xóa theo dấu vân tay (ít nhất 8 ký tự đầu)")
-    tr.add_argument("fingerprint")
+def _list_add_remove(sub, name: str, help_: str, list_help: str, add_help: str, remove) -> None:
+    """A command with list / add FILE / remove KEY (trust, trust-ca); the
+    chosen one in args.<name>_command ('trust-ca' -> trust_ca_command)."""
+    parser = sub.add_parser(name, help=help_)
+    commands = parser.add_subparsers(dest=f"{name.replace('-', '_')}_command", required=True)
+    commands.add_parser("list", help=list_help)
+    commands.add_parser("add", help=add_help).add_argument("file")
+    key, remove_help = remove
+    commands.add_parser("remove", help=remove_help).add_argument(key)
 
 
 def _trust_ca(args) -> int:

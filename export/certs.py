@@ -189,6 +189,24 @@ def _forged_parent(cert, candidates) -> bool:
     return bool(parents) and not any(_issued_by(cert, p) for p in parents)
 
 
+def _path_refusal(exc, cv) -> tuple[str, str]:
+    """(code, reason) for a chain pyhanko-certvalidator refused."""
+    for kind, code, reason in (
+            (cv.RevokedError, "revoked",
+             "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên máy)"),
+            (cv.DisallowedAlgorithmError, "weak",
+             "trong chuỗi chứng thực có chứng thư dùng thuật toán yếu (đã bị phá, không còn an toàn)"),
+            (cv.ExpiredError, "expired",
+             "chứng thư của tổ chức chứng thực trong chuỗi đã hết hạn trước thời điểm ký"),
+            (cv.NotYetValidError, "not_yet_valid",
+             "chứng thư của tổ chức chứng thực trong chuỗi chưa có hiệu lực tại thời điểm ký")):
+        if isinstance(exc, kind):
+            return code, reason
+    if "CA" in str(exc):
+        return "broken", "chứng thư cấp trên không phải của tổ chức chứng thực"
+    return "broken", "chuỗi chứng thực không hợp lệ"
+
+
 def _listed_in(cert, crls):
     """The revocation date when a CRL of the certificate's issuer that we
     hold (checked as signed by that issuer when it was imported; DER bytes)
@@ -271,8 +289,6 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
             path = run(require_crl=bool(leaf_crls))
             if leaf_crls:
                 revocation = _crl_note(leaf_crls)
-        except cv.RevokedError:
-            raise
         except cv.InsufficientRevinfoError:
             path = run(require_crl=False)
             revocation = ("danh sách thu hồi chứng thư (CRL) trên máy không dùng được cho chứng thư này "
@@ -283,27 +299,11 @@ def _check_chain(cert, others, anchors, moment, crls, check: CertCheck) -> None:
             check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên "
                                     "máy; thời điểm ký ghi trong gói là lời của máy gửi nên không được tính)")
             return
-    except cv.RevokedError:
-        check.refuse("revoked", "chứng thư số đã bị tổ chức cấp thu hồi (theo danh sách thu hồi CRL trên máy)")
-        return
     except cv.PathBuildingError:
         check.notes.append(_no_root_note(cert))
         return
-    except cv.DisallowedAlgorithmError:
-        check.refuse("weak", "trong chuỗi chứng thực có chứng thư dùng thuật toán yếu (đã bị phá, không còn "
-                             "an toàn)")
-        return
-    except cv.ExpiredError:
-        check.refuse("expired", "chứng thư của tổ chức chứng thực trong chuỗi đã hết hạn trước thời điểm ký")
-        return
-    except cv.NotYetValidError:
-        check.refuse("not_yet_valid", "chứng thư của tổ chức chứng thực trong chuỗi chưa có hiệu lực "
-                                      "tại thời điểm ký")
-        return
     except (cv.PathValidationError, cv.ValidationError, ValueError) as exc:
-        reason = "chứng thư cấp trên không phải của tổ chức chứng thực" if "CA" in str(exc) else \
-            "chuỗi chứng thực không hợp lệ"
-        check.refuse("broken", reason)
+        check.refuse(*_path_refusal(exc, cv))
         return
     for c in path:
         parsed = x509.load_der_x509_certificate(c.dump())

@@ -22,7 +22,7 @@ from model.package_data import DataProblem, check_against_outline
 from model.receiving import INTACT, ImportOutcome, ReceivingStore
 from model.store import now_iso
 from model.text import shown
-from model.trust import CONFLICT, TRUSTED, UNCONFIRMED, TrustList, keys_to_trust_first
+from model.trust import CONFLICT, TRUSTED, UNCONFIRMED, TrustList, keys_to_trust_first, speaking_keys
 from model.unit_identity import unit_key
 
 log = logging.getLogger("tongket")
@@ -71,14 +71,7 @@ class KnownKeys:
 
 
 def known_keys(rs: ReceivingStore | None) -> KnownKeys:
-    known = KnownKeys({}, {})
-    if rs is None:
-        return known
-    for r in rs.rows():
-        if r["verdict"] == INTACT:
-            bucket = known.anchored if r["anchored"] else known.others
-            bucket.setdefault(r["unit_key"], set()).add(r["fingerprint"])
-    return known
+    return KnownKeys(*rs.claimed_keys()) if rs is not None else KnownKeys({}, {})
 
 
 def decide_trust(trust_list: TrustList, verdicts: list[Verdict], trust_new: bool = False,
@@ -98,8 +91,7 @@ def decide_trust(trust_list: TrustList, verdicts: list[Verdict], trust_new: bool
             bucket.setdefault(unit_key(v.unit), set()).add(v.key_id)
 
     def trusted_for(unit: str) -> set[str]:
-        # as model/receiving.states: once a CA vouches for a key of the unit, only such keys speak for it
-        return anchored.get(unit_key(unit)) or trust_list.keys_for(unit)
+        return speaking_keys(anchored.get(unit_key(unit), set()), trust_list.keys_for(unit))
 
     trusted_now = []
     if trust_new:

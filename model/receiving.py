@@ -20,7 +20,7 @@ from model.outline import Outline, StatField
 from model.report import unit_in_sentence
 from model.store import DraftStore, now_iso
 from model.text import clean_line, day_text, shown
-from model.trust import CONFLICT, LABELS, MISMATCH, TRUSTED, UNCONFIRMED, TrustList, state_of
+from model.trust import CONFLICT, LABELS, MISMATCH, TRUSTED, UNCONFIRMED, TrustList, speaking_keys, state_of
 from model.unit_identity import unit_key
 
 INTACT = "intact"  # stored verdict: signature, certificate and every byte check out
@@ -51,6 +51,7 @@ class PackageState:
     label: str
     counts: bool  # may enter the totals of this outline
     order: tuple  # (report date, revision, id): the latest report wins
+    report_id: str = ""
 
 
 class ReceivingStore:
@@ -104,22 +105,24 @@ class ReceivingStore:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur]
 
+    def claimed_keys(self, rows: list[dict] | None = None) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Keys of the intact packages received, by unit key: (those a
+        certification authority vouches for, the others)."""
+        vouched: dict[str, set[str]] = {}
+        others: dict[str, set[str]] = {}
+        for r in self.rows() if rows is None else rows:
+            if r["verdict"] == INTACT:
+                bucket = vouched if r["anchored"] else others
+                bucket.setdefault(r["unit_key"], set()).add(r["fingerprint"])
+        return vouched, others
+
     def states(self, outline: Outline | None = None) -> dict[int, PackageState]:
         """The state of every received package, from its stored verdict and
         the trust list as it is now."""
         rows = self.rows()
-        trusted = self.trust.keys_by_unit()
-        keys_seen: dict[str, set[str]] = {}
-        vouched: dict[str, set[str]] = {}
-        for r in rows:
-            if r["verdict"] == INTACT and r["anchored"]:
-                vouched.setdefault(r["unit_key"], set()).add(r["fingerprint"])
-            elif r["verdict"] == INTACT:
-                keys_seen.setdefault(r["unit_key"], set()).add(r["fingerprint"])
-        # a key a certification authority vouches for speaks for the unit; once
-        # one has arrived, a key trusted earlier without it (trusted first, or
-        # by a person) no longer does: the CA's word is the stronger one
-        trusted.update(vouched)
+        listed = self.trust.keys_by_unit()
+        vouched, keys_seen = self.claimed_keys(rows)
+        trusted = {k: speaking_keys(vouched.get(k, set()), listed.get(k, set())) for k in set(listed) | set(vouched)}
         out = {}
         for r in rows:
             order = (r["report_date"] or "", r["revision"] or 0, r["id"])
@@ -131,7 +134,7 @@ class ReceivingStore:
                 label = LABELS[state]
             same_outline = outline is None or (r["outline_id"], r["outline_version"]) == (outline.id, outline.version)
             out[r["id"]] = PackageState(r["id"], r["unit_key"], state, label,
-                                        state in COUNTING and same_outline, order)
+                                        state in COUNTING and same_outline, order, r["report_id"])
         return out
 
     def current_ids(self, outline: Outline) -> dict[str, int]:
@@ -141,21 +144,17 @@ class ReceivingStore:
         and of a unit's several reports the latest by the report's own date.
         A replayed older package received later never replaces a newer one."""
         latest_revision: dict[tuple, PackageState] = {}
-        report_of = {r["id"]: r["report_id"] for r in self.rows()}
+        report_date: dict[tuple, str] = {}
         for st in self.states(outline).values():
             if not st.counts:
                 continue
-            key = (st.unit_key, report_of.get(st.id, ""))
+            key = (st.unit_key, st.report_id)
             best = latest_revision.get(key)
             if best is None or (st.order[1], st.id) > (best.order[1], best.id):
                 latest_revision[key] = st
-        # a report is as recent as the latest date any of its revisions gave
-        # (a correction that moves the date back does not make it older)
-        report_date: dict[tuple, str] = {}
-        for st in self.states(outline).values():
-            if st.counts:
-                key = (st.unit_key, report_of.get(st.id, ""))
-                report_date[key] = max(report_date.get(key, ""), st.order[0])
+            # a report is as recent as the latest date any of its revisions gave
+            # (a correction that moves the date back does not make it older)
+            report_date[key] = max(report_date.get(key, ""), st.order[0])
         per_unit: dict[str, tuple] = {}
         for key, st in latest_revision.items():
             rank = (report_date[key], st.order[1], st.id)

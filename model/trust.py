@@ -58,6 +58,13 @@ def key_text(key_id: str) -> str:
     return f"Mã chữ ký số: {short_id(key_id)} (dấu vân tay SHA-256 của khóa công khai: {full_fingerprint(key_id)})"
 
 
+def speaking_keys(vouched: set[str], listed: set[str]) -> set[str]:
+    """The keys that speak for a unit: those a certification authority
+    vouches for, once there is one (the CA's word is the stronger: a key
+    trusted earlier without it no longer speaks); else the trust list's."""
+    return set(vouched) or set(listed)
+
+
 def state_of(key_id: str, anchored: bool, trusted: set[str], keys_seen: set[str]) -> str:
     """trusted: key ids trusted for the unit; keys_seen: every key id of an
     intact package claiming the unit (this one included)."""
