@@ -137,7 +137,7 @@ class ReceivingStore:
                                         state in COUNTING and same_outline, order, r["report_id"])
         return out
 
-    def current_ids(self, outline: Outline) -> dict[str, int]:
+    def current_ids(self, outline: Outline, states: dict[int, PackageState] | None = None) -> dict[str, int]:
         """unit_key -> id of the package that counts for that unit: usable
         (trusted, or the only key seen and not yet confirmed), same outline;
         of one report its highest revision (whatever date a revision says),
@@ -145,7 +145,7 @@ class ReceivingStore:
         A replayed older package received later never replaces a newer one."""
         latest_revision: dict[tuple, PackageState] = {}
         report_date: dict[tuple, str] = {}
-        for st in self.states(outline).values():
+        for st in (self.states(outline) if states is None else states).values():
             if not st.counts:
                 continue
             key = (st.unit_key, st.report_id)
@@ -162,11 +162,11 @@ class ReceivingStore:
                 per_unit[st.unit_key] = (rank, st)
         return {k: st.id for k, (_rank, st) in per_unit.items()}
 
-    def counted_ids(self, outline: Outline) -> dict[str, int]:
+    def counted_ids(self, outline: Outline, states: dict[int, PackageState] | None = None) -> dict[str, int]:
         """current_ids limited to the units that must report, once a list of
         them is set: a unit outside the list (a look-alike name among them)
         is shown on the board but never added up."""
-        current = self.current_ids(outline)
+        current = self.current_ids(outline, states)
         expected = {k for k, _u in self.expected()}
         return {k: v for k, v in current.items() if k in expected} if expected else current
 
@@ -268,7 +268,7 @@ class ReceivingStore:
         each with its kind, its deadline and whether it is late (received
         after it, or still missing past it; the laptop's date, information only)."""
         states = self.states(outline)
-        current = self.current_ids(outline)
+        current = self.current_ids(outline, states)
         received: dict[str, list[dict]] = {}
         for r in self.rows():
             if r["unit_key"]:
@@ -322,7 +322,7 @@ class ReceivingStore:
 
     def unconfirmed_units(self, outline: Outline) -> list[str]:
         states = self.states(outline)
-        return [self.unit_of(rid) for rid in self.counted_ids(outline).values()
+        return [self.unit_of(rid) for rid in self.counted_ids(outline, states).values()
                 if states[rid].state == UNCONFIRMED]
 
 
